@@ -1,0 +1,1 @@
+"""Pure scoring of finished playthroughs: recovery, present value, relationship, grade."""

@@ -1,0 +1,524 @@
+"""The engine: one transitions Machine per scenario drives many seeded playthroughs."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from transitions import Machine
+
+from scoring.score import Decision, Payment, PlayRecord, ScoreReport, ScoreWeights, score
+from simulator.errors import Problem, ScenarioError
+from simulator.expressions import Evaluator, Expression
+from simulator.loader import CompiledOutcome, LoadedScenario
+from simulator.model import (
+    DEFAULT_BANDS,
+    DEFAULT_WEIGHTS,
+    Choice,
+    OutcomeKind,
+    Range,
+    Tactic,
+    Text,
+)
+
+ENGINE_VERSION = "1.0"
+
+NOT_HERE = Text(zh="此时不适用", en="Not applicable now")
+USED_UP = Text(zh="次数已用完", en="No uses left")
+NOT_YET = Text(zh="条件尚未满足", en="Conditions not met yet")
+GAME_OVER = Text(zh="本局已结束", en="The game is over")
+RELATIONSHIP_WORDS = (
+    (80, Text(zh="融洽", en="warm")),
+    (60, Text(zh="良好", en="good")),
+    (40, Text(zh="一般", en="cool")),
+    (20, Text(zh="紧张", en="strained")),
+    (0, Text(zh="破裂", en="broken")),
+)
+
+
+def relationship_word(value: float) -> Text:
+    """The relationship in a word, so the trainee never sees the hidden number."""
+    for floor, word in RELATIONSHIP_WORDS:
+        if value >= floor:
+            return word
+    return RELATIONSHIP_WORDS[-1][1]
+
+
+@dataclass(frozen=True)
+class TacticOption:
+    """A tactic as the palette shows it now: available or not, and why not."""
+
+    id: str
+    tactic: Tactic
+    available: bool
+    reason: Text | None = None
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What one outcome does, computed from the values before the step."""
+
+    values: dict[str, float]
+    pay: float
+    secure: float
+    relationship: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move and what it caused."""
+
+    index: int
+    tactic: str
+    outcome: str
+    state_from: str
+    state_to: str
+    day: int
+    paid: float
+    secured: float
+    relationship: float
+    relationship_change: float
+    revealed: tuple[str, ...]
+    violation: Text | None
+    reply: Text
+    note: Text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "tactic": self.tactic,
+            "outcome": self.outcome,
+            "state_from": self.state_from,
+            "state_to": self.state_to,
+            "day": self.day,
+            "paid": self.paid,
+            "secured": self.secured,
+            "relationship": self.relationship,
+            "relationship_change": self.relationship_change,
+            "revealed": list(self.revealed),
+            "violation": self.violation.model_dump() if self.violation else None,
+        }
+
+
+class _Token:
+    """The object transitions moves between states; it points back to its playthrough."""
+
+    state: str
+
+    def __init__(self, playthrough: Playthrough) -> None:
+        self.playthrough = playthrough
+
+
+@dataclass(eq=False)
+class Playthrough:
+    """The whole changing state of one play; the engine alone changes it."""
+
+    seed: int
+    cause: str | None
+    env: dict[str, Any]
+    rng: random.Random
+    text_rng: random.Random
+    relationship_start: float
+    line: Text
+    token: _Token | None = None
+    revealed: list[str] = field(default_factory=list)
+    uses: Counter[str] = field(default_factory=Counter)
+    payments: list[Payment] = field(default_factory=list)
+    violations: list[Text] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    outcome: OutcomeKind | None = None
+    final_state: str = ""
+    pending: CompiledOutcome | None = None
+    evaluate: Evaluator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.evaluate = Evaluator(self.env, self.revealed.__contains__, self.uses.__getitem__)
+
+    @property
+    def state(self) -> str:
+        return self.token.state if self.token is not None else self.final_state
+
+    @property
+    def over(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def day(self) -> int:
+        return int(self.env["day"])
+
+    @property
+    def recovered(self) -> float:
+        return float(self.env["recovered"])
+
+    @property
+    def secured(self) -> float:
+        return float(self.env["secured"])
+
+    @property
+    def relationship(self) -> float:
+        return float(self.env["relationship"])
+
+
+class Engine:
+    """Runs playthroughs of one loaded scenario; build once, play many times."""
+
+    def __init__(self, loaded: LoadedScenario) -> None:
+        self.loaded = loaded
+        self.scenario = sc = loaded.scenario
+        self.variables = sc.variables
+        self.machine = Machine(
+            model=None,
+            states=list(sc.states),
+            initial=sc.start,
+            auto_transitions=False,
+            send_event=True,
+            prepare_event=self._draw,
+        )
+        for (state_id, tactic_id), lists in loaded.reactions.items():
+            for outcomes in lists:
+                for compiled in outcomes:
+                    self.machine.add_transition(
+                        trigger=tactic_id,
+                        source=state_id,
+                        # No `to` keeps the state: an internal transition.
+                        dest=compiled.outcome.to,
+                        conditions=[_drawn(compiled)],
+                        before=[self._apply],
+                    )
+        weights = sc.rubric.weights or DEFAULT_WEIGHTS[sc.meta.debtor_type]
+        self.weights = ScoreWeights(
+            weights.recovery, weights.present_value, weights.relationship, weights.speed
+        )
+        self.bands = {k: float(v) for k, v in (sc.rubric.bands or DEFAULT_BANDS).items()}
+
+    # --- starting -----------------------------------------------------------------------------
+
+    def start(self, seed: int) -> Playthrough:
+        """A new playthrough; every draw after this comes from `seed`."""
+        sc = self.scenario
+        rng = random.Random(seed)
+        cause = self._draw_cause(rng)
+        env: dict[str, Any] = {}
+        for name, spec in self.variables.items():
+            env[name] = _initial(spec.initial, rng)
+        if cause is not None:
+            env.update(sc.causes[cause].set)
+        env.update(
+            cause=cause or "",
+            day=0,
+            days_left=sc.deadline_days,
+            deadline=sc.deadline_days,
+            debt=sc.debt,
+            recovered=0.0,
+            remaining=float(sc.debt),
+            secured=0.0,
+            relationship=float(sc.relationship),
+        )
+        text_rng = random.Random(f"huikuan-text:{seed}")
+        line = _pick(sc.states[sc.start].lines, text_rng)
+        play = Playthrough(seed, cause, env, rng, text_rng, float(sc.relationship), line)
+        play.token = _Token(play)
+        self.machine.add_model(play.token, initial=sc.start)
+        self._check_end(play)
+        return play
+
+    def _draw_cause(self, rng: random.Random) -> str | None:
+        causes = self.scenario.causes
+        if not causes:
+            return None
+        return _weighted(list(causes), [c.weight for c in causes.values()], rng.random())
+
+    # --- what the trainee sees -----------------------------------------------------------------
+
+    def options(self, play: Playthrough) -> list[TacticOption]:
+        """Every tactic in palette order, with whether it can be used now and why not."""
+        return [self._option(play, tid, t) for tid, t in self.scenario.tactics.items()]
+
+    def available(self, play: Playthrough) -> list[str]:
+        return [o.id for o in self.options(play) if o.available]
+
+    def _option(self, play: Playthrough, tid: str, tactic: Tactic) -> TacticOption:
+        if play.over:
+            return TacticOption(tid, tactic, False, GAME_OVER)
+        if tactic.max_uses is not None and play.uses[tid] >= tactic.max_uses:
+            return TacticOption(tid, tactic, False, USED_UP)
+        condition = self.loaded.tactic_when.get(tid)
+        if condition is not None and not self._truth(play, condition):
+            return TacticOption(tid, tactic, False, tactic.unavailable or NOT_YET)
+        if not self.candidates(play, tid):
+            return TacticOption(tid, tactic, False, NOT_HERE)
+        return TacticOption(tid, tactic, True)
+
+    def cues(self, play: Playthrough) -> list[Text]:
+        """Visible mood words: the state's cues and the first mood whose condition holds."""
+        found = list(self.scenario.states[play.state].cues)
+        for mood, condition in zip(self.scenario.moods, self.loaded.mood_when, strict=True):
+            if self._truth(play, condition):
+                found.append(mood.text)
+                break
+        return found
+
+    def facts(self, play: Playthrough) -> list[Text]:
+        return [self.scenario.facts[f] for f in play.revealed]
+
+    # --- playing -------------------------------------------------------------------------------
+
+    def candidates(self, play: Playthrough, tid: str) -> list[tuple[CompiledOutcome, float]]:
+        """The outcomes that may follow `tid` now, with their weights (most specific list first)."""
+        for outcomes in self.loaded.reactions.get((play.state, tid), ()):
+            found = []
+            for compiled in outcomes:
+                if compiled.when is not None and not self._truth(play, compiled.when):
+                    continue
+                weight = self._number(play, compiled.weight)
+                if weight > 0:
+                    found.append((compiled, weight))
+            if found:
+                return found
+        return []
+
+    def play(self, play: Playthrough, tid: str) -> Step:
+        """Make one move; raise ValueError if it is not available now."""
+        option = self._option(play, tid, self.scenario.tactics[tid]) if tid in (
+            self.scenario.tactics
+        ) else None
+        if option is None or not option.available:
+            reason = option.reason.en if option and option.reason else "unknown tactic"
+            raise ValueError(f"tactic '{tid}' is not available: {reason}")
+        assert play.token is not None
+        before = _Snapshot.of(play)
+        play.token.trigger(tid)
+        play.uses[tid] += 1
+        step = self._record(play, tid, before)
+        self._check_end(play)
+        return step
+
+    def _draw(self, event: Any) -> None:
+        play: Playthrough = event.model.playthrough
+        found = self.candidates(play, event.event.name)
+        # One draw per step whatever the number of candidates, so the stream stays aligned.
+        pick = play.rng.random()
+        play.pending = _weighted([c for c, _ in found], [w for _, w in found], pick)
+
+    def _apply(self, event: Any) -> None:
+        play: Playthrough = event.model.playthrough
+        assert play.pending is not None
+        tactic = self.scenario.tactics[event.event.name]
+        effects = self.effects(play, play.pending)
+        commit(play.env, effects, tactic.days, self.scenario.deadline_days)
+        outcome = play.pending.outcome
+        if effects.pay > 0:
+            play.payments.append(Payment(play.day, effects.pay))
+        for fact in outcome.reveal:
+            if fact not in play.revealed:
+                play.revealed.append(fact)
+        violation = outcome.violation or tactic.violation
+        if violation is not None:
+            play.violations.append(violation)
+
+    def effects(self, play: Playthrough, compiled: CompiledOutcome) -> Effects:
+        """What `compiled` would do now; expressions see the values before the step."""
+        env = play.env
+        values: dict[str, float] = {}
+        for name, expression in compiled.change:
+            values[name] = env[name] + self._number(play, expression)
+        for name, expression in compiled.set:
+            values[name] = self._number(play, expression)
+        for name, value in values.items():
+            spec = self.variables[name]
+            values[name] = min(spec.max, max(spec.min, value))
+        remaining = env["remaining"]
+        pay = round(min(remaining, max(0.0, self._number(play, compiled.pay))), 2)
+        secure = max(0.0, self._number(play, compiled.secure))
+        return Effects(values, pay, secure, self._number(play, compiled.relationship))
+
+    def _record(self, play: Playthrough, tid: str, before: _Snapshot) -> Step:
+        compiled = play.pending
+        assert compiled is not None
+        outcome = compiled.outcome
+        reply = outcome.reply
+        if isinstance(reply, tuple):
+            reply = _pick(reply, play.text_rng)
+        if reply is None:
+            reply = _pick(self.scenario.states[play.state].lines, play.text_rng)
+        play.line = reply
+        step = Step(
+            index=len(play.steps),
+            tactic=tid,
+            outcome=_key_text(compiled.key),
+            state_from=before.state,
+            state_to=play.state,
+            day=play.day,
+            paid=round(play.recovered - before.recovered, 2),
+            secured=round(play.secured - before.secured, 2),
+            relationship=play.relationship,
+            relationship_change=play.relationship - before.relationship,
+            revealed=tuple(f for f in outcome.reveal if f not in before.revealed),
+            violation=outcome.violation or self.scenario.tactics[tid].violation,
+            reply=reply,
+            note=outcome.note,
+        )
+        play.steps.append(step)
+        play.pending = None
+        return step
+
+    def _check_end(self, play: Playthrough) -> None:
+        state = self.scenario.states[play.state]
+        if state.outcome is not None:
+            play.outcome = state.outcome
+        elif play.env["remaining"] <= 0:
+            play.outcome = OutcomeKind.FULL_RECOVERY
+        elif play.day >= self.scenario.deadline_days or not self.available(play):
+            play.outcome = OutcomeKind.DEADLINE_PASSED
+        if play.outcome is not None and play.token is not None:
+            play.final_state = play.token.state
+            self.machine.remove_model(play.token)
+            play.token = None
+
+    def close(self, play: Playthrough) -> None:
+        """Let go of an unfinished playthrough (the machine keeps no reference to it)."""
+        if play.token is not None:
+            play.final_state = play.token.state
+            self.machine.remove_model(play.token)
+            play.token = None
+
+    # --- results -------------------------------------------------------------------------------
+
+    def record(self, play: Playthrough) -> PlayRecord:
+        """What the scorer needs; for an unfinished play, as if it ended now."""
+        sc = self.scenario
+        decisions = tuple(
+            Decision(
+                index=s.index,
+                tactic=s.tactic,
+                tactic_name=sc.tactics[s.tactic].name.model_dump(),
+                state_from=s.state_from,
+                state_to=s.state_to,
+                day=s.day,
+                paid=s.paid,
+                secured=s.secured,
+                relationship_change=s.relationship_change,
+                revealed=s.revealed,
+                violation=s.violation.model_dump() if s.violation else None,
+                note=s.note.model_dump(),
+            )
+            for s in play.steps
+        )
+        return PlayRecord(
+            debt=float(sc.debt),
+            deadline_days=sc.deadline_days,
+            capital_cost_rate=sc.capital_cost_rate,
+            relationship_start=play.relationship_start,
+            relationship_end=play.relationship,
+            days=play.day,
+            payments=tuple(play.payments),
+            secured=play.secured,
+            violations=tuple(v.en or v.zh for v in play.violations),
+            weights=self.weights,
+            bands=self.bands,
+            secured_credit=sc.rubric.secured_credit,
+            outcome=str(play.outcome or ""),
+            final_state=play.state,
+            decisions=decisions,
+        )
+
+    def report(self, play: Playthrough) -> ScoreReport:
+        return score(self.record(play))
+
+    # --- safe evaluation -----------------------------------------------------------------------
+
+    def _truth(self, play: Playthrough, expression: Expression) -> bool:
+        return bool(self._run(play, expression))
+
+    def _number(self, play: Playthrough, expression: Expression) -> float:
+        value = self._run(play, expression)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _runtime_error(expression, f"gave {value!r}, not a number")
+        return value
+
+    def _run(self, play: Playthrough, expression: Expression) -> Any:
+        if expression.tree is None:
+            return expression.constant
+        try:
+            return play.evaluate(expression)
+        except Exception as exc:  # a trainer's expression failing at run time is input error
+            raise _runtime_error(expression, f"failed: {exc}") from None
+
+
+def commit(env: dict[str, Any], effects: Effects, days: int, deadline: int) -> None:
+    """Apply computed effects and the day's cost to a playthrough's names."""
+    env.update(effects.values)
+    recovered = env["recovered"] + effects.pay
+    remaining = max(0.0, env["debt"] - recovered)
+    env["recovered"] = recovered
+    env["remaining"] = remaining
+    env["secured"] = min(remaining, env["secured"] + effects.secure)
+    env["relationship"] = min(100.0, max(0.0, env["relationship"] + effects.relationship))
+    env["day"] = env["day"] + days
+    env["days_left"] = max(0, deadline - env["day"])
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    state: str
+    recovered: float
+    secured: float
+    relationship: float
+    revealed: tuple[str, ...]
+
+    @classmethod
+    def of(cls, play: Playthrough) -> _Snapshot:
+        return cls(
+            play.state, play.recovered, play.secured, play.relationship, tuple(play.revealed)
+        )
+
+
+def _drawn(compiled: CompiledOutcome) -> Any:
+    def condition(event: Any) -> bool:
+        return event.model.playthrough.pending is compiled
+
+    return condition
+
+
+def _weighted(items: list[Any], weights: list[float], pick: float) -> Any:
+    if not items:
+        return None
+    target = pick * sum(weights)
+    running = 0.0
+    for item, weight in zip(items, weights, strict=True):
+        running += weight
+        if target < running:
+            return item
+    return items[-1]
+
+
+def _initial(initial: float | Choice | Range, rng: random.Random) -> float:
+    if isinstance(initial, Choice):
+        weights = list(initial.weights or [1.0] * len(initial.choices))
+        return float(_weighted(list(initial.choices), weights, rng.random()))
+    if isinstance(initial, Range):
+        low, high = initial.range
+        if isinstance(low, int) and isinstance(high, int):
+            return low + int(rng.random() * (high - low + 1))
+        return low + rng.random() * (high - low)
+    return initial
+
+
+def _pick(texts: tuple[Text, ...], rng: random.Random) -> Text:
+    return texts[int(rng.random() * len(texts))]
+
+
+def _key_text(key: tuple[str | int, ...]) -> str:
+    from simulator.yamlsafe import format_path
+
+    return format_path(key)
+
+
+def _runtime_error(expression: Expression, message: str) -> ScenarioError:
+    where = expression.where.rsplit(":", 2)
+    line = int(where[1]) if len(where) == 3 and where[1].isdigit() else None
+    column = int(where[2]) if len(where) == 3 and where[2].isdigit() else None
+    path = where[0] if where[0] else "<scenario>"
+    return ScenarioError(Problem(path, f"expression '{expression.source}' {message}", line, column))
