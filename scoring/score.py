@@ -87,7 +87,7 @@ class ScoreReport:
 
 def present_value(payments: tuple[Payment, ...], annual_rate: float) -> float:
     """What the payments were worth on day 0: money later is worth less (资金占用成本)."""
-    return sum(p.amount / (1 + annual_rate) ** (p.day / 365) for p in payments)
+    return float(sum(p.amount / (1 + annual_rate) ** (p.day / 365) for p in payments))
 
 
 def components(record: PlayRecord) -> dict[str, float]:

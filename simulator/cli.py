@@ -1,4 +1,4 @@
-"""The `huikuan` command line: headless play, list, check, test (exit 0 ok, 1 findings, 2 bad input)."""
+"""The `huikuan` command line: play, list, check, test; exit 0 ok, 1 findings, 2 bad input."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version="huikuan 0.1.0")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    play = sub.add_parser("play", help="play a scenario (interactive, or headless with --moves/--bot)")
+    play = sub.add_parser(
+        "play", help="play a scenario (interactive, or headless with --moves/--bot)"
+    )
     play.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled id")
     play.add_argument("--seed", type=int, help="the seed (default: a fresh random one)")
     play.add_argument("--trainee", help="trainee name or ID (default: your login name)")
@@ -149,8 +151,7 @@ def _play_moves(session: Any, moves: list[str]) -> None:
                 Problem(
                     "--moves",
                     f"move {number} '{move}' is not available on day {session.play.day} "
-                    f"in state '{session.play.state}'"
-                    + (f": {reason.en}" if reason else ""),
+                    f"in state '{session.play.state}'" + (f": {reason.en}" if reason else ""),
                 )
             )
         session.move(move)
@@ -191,7 +192,7 @@ def _list(args: argparse.Namespace) -> int:
             meta = e.loaded.scenario.meta
             kind = DEBTOR_LABELS[meta.debtor_type].zh
             print(
-                f"{pad(row['id'], 22)} {pad(kind, 12)} {'★' * meta.difficulty:<5} "
+                f"{pad(e.id, 22)} {pad(kind, 12)} {'★' * meta.difficulty:<5} "
                 f"{meta.minutes:>3} 分钟  {meta.title.zh} / {meta.title.en}"
             )
     for exc in errors:

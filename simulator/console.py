@@ -45,7 +45,11 @@ def print_transcript(session: Session, lang: str) -> None:
         f"{outcome_label(str(play.outcome) if play.outcome else None, lang)} · "
         + (f"回款率 {report.recovery_rate:.1%}" if zh else f"recovery {report.recovery_rate:.1%}")
         + f" ({_money(report.recovered)} / {_money(report.debt)}) · "
-        + (f"得分 {report.score:.1f} ({report.grade})" if zh else f"score {report.score:.1f} ({report.grade})")
+        + (
+            f"得分 {report.score:.1f} ({report.grade})"
+            if zh
+            else f"score {report.score:.1f} ({report.grade})"
+        )
     )
     if session.log is not None:
         print(("日志：" if zh else "log: ") + str(session.log.path))
@@ -67,12 +71,20 @@ def play_interactive(
             rel = relationship_word(play.relationship).get(lang)
             print()
             print(f"{'对方' if zh else 'Debtor'}: {play.line.get(lang)}")
-            day = f"第 {play.day}/{sc.deadline_days} 天" if zh else f"day {play.day}/{sc.deadline_days}"
+            day = (
+                f"第 {play.day}/{sc.deadline_days} 天"
+                if zh
+                else f"day {play.day}/{sc.deadline_days}"
+            )
             print(f"[{day} · {_money(play.recovered)} · {rel} · {cues}]")
             options = engine.options(play)
             for number, option in enumerate(options, start=1):
                 category = CATEGORY_LABELS[option.tactic.category].get(lang)
-                mark = "" if option.available else f"  ({option.reason.get(lang) if option.reason else ''})"
+                mark = (
+                    ""
+                    if option.available
+                    else f"  ({option.reason.get(lang) if option.reason else ''})"
+                )
                 print(f"  {number:>2}. {pad(category, 6)} {option.tactic.name.get(lang)}{mark}")
             answer = input("> ").strip()
             if answer in ("q", "quit"):
@@ -102,7 +114,9 @@ def home(lang: str) -> int:
     entries, _ = catalog()
     for number, entry in enumerate(entries, start=1):
         meta = entry.loaded.scenario.meta
-        print(f"{number}. {pad(DEBTOR_LABELS[meta.debtor_type].get(lang), 12)} {meta.title.get(lang)}")
+        print(
+            f"{number}. {pad(DEBTOR_LABELS[meta.debtor_type].get(lang), 12)} {meta.title.get(lang)}"
+        )
     try:
         answer = input("> ").strip()
     except EOFError:

@@ -106,6 +106,7 @@ class _Token:
     """The object transitions moves between states; it points back to its playthrough."""
 
     state: str
+    trigger: Any  # bound by the Machine in add_model
 
     def __init__(self, playthrough: Playthrough) -> None:
         self.playthrough = playthrough
@@ -131,6 +132,9 @@ class Playthrough:
     outcome: OutcomeKind | None = None
     final_state: str = ""
     pending: CompiledOutcome | None = None
+    # What the tactics offer now; computed once per step, dropped when the step is taken.
+    offers: dict[str, list[tuple[CompiledOutcome, float]]] | None = None
+    palette: list[TacticOption] | None = None
     evaluate: Evaluator = field(init=False)
 
     def __post_init__(self) -> None:
@@ -228,13 +232,16 @@ class Engine:
         causes = self.scenario.causes
         if not causes:
             return None
-        return _weighted(list(causes), [c.weight for c in causes.values()], rng.random())
+        drawn: str = _weighted(list(causes), [c.weight for c in causes.values()], rng.random())
+        return drawn
 
     # --- what the trainee sees -----------------------------------------------------------------
 
     def options(self, play: Playthrough) -> list[TacticOption]:
         """Every tactic in palette order, with whether it can be used now and why not."""
-        return [self._option(play, tid, t) for tid, t in self.scenario.tactics.items()]
+        if play.palette is None:
+            play.palette = [self._option(play, tid, t) for tid, t in self.scenario.tactics.items()]
+        return play.palette
 
     def available(self, play: Playthrough) -> list[str]:
         return [o.id for o in self.options(play) if o.available]
@@ -267,6 +274,14 @@ class Engine:
 
     def candidates(self, play: Playthrough, tid: str) -> list[tuple[CompiledOutcome, float]]:
         """The outcomes that may follow `tid` now, with their weights (most specific list first)."""
+        if play.offers is None:
+            play.offers = {}
+        found = play.offers.get(tid)
+        if found is None:
+            found = play.offers[tid] = self._candidates(play, tid)
+        return found
+
+    def _candidates(self, play: Playthrough, tid: str) -> list[tuple[CompiledOutcome, float]]:
         for outcomes in self.loaded.reactions.get((play.state, tid), ()):
             found = []
             for compiled in outcomes:
@@ -281,9 +296,7 @@ class Engine:
 
     def play(self, play: Playthrough, tid: str) -> Step:
         """Make one move; raise ValueError if it is not available now."""
-        option = self._option(play, tid, self.scenario.tactics[tid]) if tid in (
-            self.scenario.tactics
-        ) else None
+        option = next((o for o in self.options(play) if o.id == tid), None)
         if option is None or not option.available:
             reason = option.reason.en if option and option.reason else "unknown tactic"
             raise ValueError(f"tactic '{tid}' is not available: {reason}")
@@ -291,6 +304,7 @@ class Engine:
         before = _Snapshot.of(play)
         play.token.trigger(tid)
         play.uses[tid] += 1
+        play.offers = play.palette = None
         step = self._record(play, tid, before)
         self._check_end(play)
         return step

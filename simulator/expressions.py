@@ -118,7 +118,8 @@ def compile_expression(
         column = column + 1 if column is not None else None
         if not isinstance(node, _ALLOWED_NODES):
             raise ExpressionError(
-                f"'{type(node).__name__}' is not allowed in expressions", column,
+                f"'{type(node).__name__}' is not allowed in expressions",
+                column,
                 "use numbers, names, arithmetic, comparisons, and/or/not, a if c else b",
             )
         if isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str):
@@ -201,4 +202,3 @@ class Evaluator:
 
     def truth(self, expression: Expression) -> bool:
         return bool(self(expression))
-

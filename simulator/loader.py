@@ -119,7 +119,8 @@ def _validation_problems(exc: ValidationError, source: str, marks: Marks) -> lis
         problems[path] = Problem(source, message, line, column, format_path(path), hint)
     # A union reports every branch; keep the deepest, which names the real mistake.
     deepest = [
-        p for path, p in problems.items()
+        p
+        for path, p in problems.items()
         if not any(other[: len(path)] == path and other != path for other in problems)
     ]
     return deepest[:10]
@@ -240,9 +241,7 @@ class _Compiler:
             for tid, t in sc.tactics.items()
             if t.when is not None
         }
-        moods = tuple(
-            self.expr(m.when, ("moods", i, "when")) for i, m in enumerate(sc.moods)
-        )
+        moods = tuple(self.expr(m.when, ("moods", i, "when")) for i, m in enumerate(sc.moods))
         own: dict[tuple[str, str], tuple[CompiledOutcome, ...]] = {}
         for sid, state in sc.states.items():
             if state.terminal and state.on:
@@ -270,9 +269,7 @@ class _Compiler:
             sc, self.source, self.sha256, tactic_when, moods, reactions, self.marks
         )
 
-    def outcomes(
-        self, outcomes: tuple[Outcome, ...], base: KeyPath
-    ) -> tuple[CompiledOutcome, ...]:
+    def outcomes(self, outcomes: tuple[Outcome, ...], base: KeyPath) -> tuple[CompiledOutcome, ...]:
         if not outcomes:
             raise self.fail(base, "a reaction needs at least one outcome")
         compiled = []
@@ -317,6 +314,4 @@ class _Compiler:
         if bands:
             order = [bands[g] for g in ("A", "B", "C", "D") if g in bands]
             if order != sorted(order, reverse=True):
-                raise self.fail(
-                    ("rubric", "bands"), "grade bands must descend: A >= B >= C >= D"
-                )
+                raise self.fail(("rubric", "bands"), "grade bands must descend: A >= B >= C >= D")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,14 +14,20 @@ from simulator.loader import LoadedScenario, load_scenario
 from simulator.session_log import LogContents, SessionLog, read_log
 
 
+def _as_logged(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as it reads back from the log (tuples become lists), for comparing."""
+    result: dict[str, Any] = json.loads(json.dumps(record, ensure_ascii=False))
+    return result
+
+
 def _step_record(step: Step) -> dict[str, Any]:
-    return {"type": "step", **step.to_dict()}
+    return _as_logged({"type": "step", **step.to_dict()})
 
 
 def _final_record(report: ScoreReport) -> dict[str, Any]:
     data = report.to_dict()
     data.pop("decisions")
-    return {"type": "final", "report": data}
+    return _as_logged({"type": "final", "report": data})
 
 
 class Session:

@@ -41,7 +41,8 @@ class SessionLog:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LogError(Problem(str(directory), f"cannot create log directory: {exc.strerror}"))
+            message = f"cannot create log directory: {exc.strerror}"
+            raise LogError(Problem(str(directory), message)) from None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         stem = f"{stamp}-{_safe(header['scenario'])}-{_safe(header['trainee'])}-s{header['seed']}"
         for attempt in range(1000):
@@ -105,12 +106,10 @@ def read_log(path: Path) -> LogContents:
         data = path.read_bytes()
     except OSError as exc:
         raise LogError(Problem(source, f"cannot read: {exc.strerror}")) from None
+    # Whatever follows the last newline is a line cut off mid-write; it is not counted.
     lines = data.split(b"\n")
     truncated = lines[-1] != b""
-    if truncated:
-        lines = lines[:-1]
-    else:
-        lines = lines[:-1]
+    lines = lines[:-1]
     records: list[tuple[int, dict[str, Any]]] = []
     problems: list[Problem] = []
     for number, raw in enumerate(lines, start=1):

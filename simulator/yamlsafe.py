@@ -81,9 +81,7 @@ def _check_events(text: str, source: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _fail(
-                    source, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels"
-                )
+                raise _fail(source, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -102,7 +100,9 @@ class _Builder:
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise _fail(self.source, key_node.start_mark, "a mapping key must be plain text")
+                    raise _fail(
+                        self.source, key_node.start_mark, "a mapping key must be plain text"
+                    )
                 key = self.scalars.construct_object(key_node)
                 if isinstance(key, bool) or key is None:
                     key = key_node.value
