@@ -1,0 +1,1 @@
+"""The subcommands of `huikuan`, one module per kind of user."""

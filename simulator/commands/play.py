@@ -1,0 +1,160 @@
+"""`huikuan play` and `huikuan list`: playing scenarios, headless or interactive."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import HuikuanError, Problem
+from simulator.session_log import default_log_dir
+
+EXIT_OK, EXIT_FINDINGS = 0, 1
+
+
+def register(sub: Any) -> None:
+    play = sub.add_parser(
+        "play", help="play a scenario (interactive, or headless with --moves/--bot)"
+    )
+    play.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled id")
+    play.add_argument("--seed", type=int, help="the seed (default: a fresh random one)")
+    play.add_argument("--trainee", help="trainee name or ID (default: your login name)")
+    play.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    play.add_argument("--log-dir", type=Path, help="where to write the session log")
+    play.add_argument("--no-log", action="store_true", help="write no session log")
+    play.add_argument("--scenarios", type=Path, help="a directory of extra scenarios")
+    how = play.add_mutually_exclusive_group()
+    how.add_argument("--moves", help="comma-separated tactic ids to play headless")
+    how.add_argument("--bot", choices=("random", "greedy"), help="let a bot play headless")
+    play.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    play.set_defaults(func=_play)
+
+    listing = sub.add_parser("list", help="list the bundled scenarios")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--scenarios", type=Path, help="a directory of extra scenarios")
+    listing.set_defaults(func=_list)
+
+
+def _play(args: argparse.Namespace) -> int:
+    from simulator.catalog import resolve
+    from simulator.engine import Engine
+    from simulator.loader import load_scenario
+    from simulator.session import Session
+
+    loaded = load_scenario(resolve(args.scenario, args.scenarios))
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    trainee = args.trainee or _login()
+    log_dir = None if args.no_log else (args.log_dir or default_log_dir())
+    engine = Engine(loaded)
+    if args.moves is None and args.bot is None:
+        from simulator.console import play_interactive
+
+        return play_interactive(engine, seed, trainee, log_dir, args.lang)
+    moves = _moves(args.moves, loaded.scenario.tactics) if args.moves is not None else None
+    if moves is not None:
+        # A dry run first, so a bad move list writes no log at all.
+        _play_moves(Session.start(engine, seed, trainee, None), moves)
+    session = Session.start(engine, seed, trainee, log_dir, args.lang)
+    try:
+        if moves is not None:
+            _play_moves(session, moves)
+        else:
+            from simulator.bots import make_policy
+
+            policy = make_policy(args.bot, seed)
+            while not session.play.over:
+                session.move(policy(engine, session.play))
+    finally:
+        if not session.play.over:
+            session.close()
+    from simulator.session import result
+
+    outcome = result(session, session.log.path if session.log else None)
+    if args.json:
+        print(json.dumps(outcome, ensure_ascii=False, indent=2))
+    else:
+        from simulator.console import print_transcript
+
+        print_transcript(session, args.lang)
+    return EXIT_OK
+
+
+def _moves(text: str, tactics: dict[str, Any]) -> list[str]:
+    moves = [m.strip() for m in text.split(",") if m.strip()]
+    unknown = [m for m in moves if m not in tactics]
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], list(tactics), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"tactics: {', '.join(tactics)}"
+        raise HuikuanError(Problem("--moves", f"unknown tactic '{unknown[0]}'", hint=hint))
+    return moves
+
+
+def _play_moves(session: Any, moves: list[str]) -> None:
+    for number, move in enumerate(moves, start=1):
+        if session.play.over:
+            session.close()
+            raise HuikuanError(
+                Problem("--moves", f"move {number} '{move}': the play already ended")
+            )
+        options = {o.id: o for o in session.engine.options(session.play)}
+        if not options[move].available:
+            reason = options[move].reason
+            session.close()
+            raise HuikuanError(
+                Problem(
+                    "--moves",
+                    f"move {number} '{move}' is not available on day {session.play.day} "
+                    f"in state '{session.play.state}'" + (f": {reason.en}" if reason else ""),
+                )
+            )
+        session.move(move)
+    if not session.play.over:
+        session.close()
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "trainee"
+
+
+def _list(args: argparse.Namespace) -> int:
+    from simulator.catalog import catalog
+    from simulator.labels import DEBTOR_LABELS
+
+    entries, errors = catalog(args.scenarios)
+    rows = [
+        {
+            "id": e.id,
+            "debtor_type": e.loaded.scenario.meta.debtor_type.value,
+            "difficulty": e.loaded.scenario.meta.difficulty,
+            "minutes": e.loaded.scenario.meta.minutes,
+            "title": e.loaded.scenario.meta.title.model_dump(),
+            "version": e.loaded.scenario.meta.version,
+            "path": str(e.path),
+        }
+        for e in entries
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        from simulator.console import pad
+
+        for e in entries:
+            meta = e.loaded.scenario.meta
+            kind = DEBTOR_LABELS[meta.debtor_type].zh
+            print(
+                f"{pad(e.id, 22)} {pad(kind, 12)} {'★' * meta.difficulty:<5} "
+                f"{meta.minutes:>3} 分钟  {meta.title.zh} / {meta.title.en}"
+            )
+    for exc in errors:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    return EXIT_FINDINGS if errors else EXIT_OK
