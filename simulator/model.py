@@ -5,7 +5,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Number = int | float
@@ -38,6 +47,14 @@ class Text(Frozen):
         if not (self.zh or self.en):
             raise ValueError("text needs zh or en")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # Editors must accept the plain-string shorthand as well as {zh, en}.
+        mapping = handler(core_schema)
+        return {"anyOf": [{"type": "string", "minLength": 1}, mapping]}
 
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to the other language."""
@@ -78,6 +95,15 @@ class Meta(Frozen):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
     version: Annotated[str, Field(min_length=1, max_length=32)]
     title: Text
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        # `version: 1.0` reads as a number in YAML; trainers mean the text "1.0".
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
     debtor_type: DebtorType
     difficulty: Annotated[int, Field(ge=1, le=5)]
     topics: tuple[Annotated[str, Field(pattern=r"^S-[A-Z0-9-]+$")], ...] = ()
