@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -450,6 +451,8 @@ class Engine:
         value = self._run(play, expression)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _runtime_error(expression, f"gave {value!r}, not a number")
+        if not math.isfinite(value):
+            raise _runtime_error(expression, f"gave {value!r}, not a finite number")
         return value
 
     def _run(self, play: Playthrough, expression: Expression) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -100,6 +101,8 @@ def compile_expression(
     if isinstance(source, bool):
         raise ExpressionError("expected a number or an expression, not true/false")
     if isinstance(source, int | float):
+        if not math.isfinite(source):
+            raise ExpressionError("expected a finite number")
         return Expression(str(source), None, source, frozenset(), where)
     text = source.strip()
     try:

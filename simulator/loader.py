@@ -93,7 +93,8 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 def load_text(text: str, source: str, sha256: str = "") -> LoadedScenario:
     raw, marks = read_yaml(text, source)
     if not isinstance(raw, dict):
-        raise ScenarioError(Problem(source, "a scenario must be a mapping of keys", 1, 1))
+        line, column = marks.at(())
+        raise ScenarioError(Problem(source, "a scenario must be a mapping of keys", line, column))
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
@@ -110,20 +111,29 @@ def _sha(text: str) -> str:
 
 def _validation_problems(exc: ValidationError, source: str, marks: Marks) -> list[Problem]:
     problems: dict[KeyPath, Problem] = {}
+    mismatches: set[KeyPath] = set()
     for error in exc.errors(include_url=False):
         path = _data_path(error["loc"], marks)
-        if path in problems:
+        mismatch = error["type"].endswith("_type") or error["type"] == "union_tag_invalid"
+        if mismatch:
+            mismatches.add(path)
+        # At one place, a union branch's own complaint beats another branch's type mismatch.
+        if path in problems and (mismatch or path not in mismatches):
             continue
         line, column = marks.at(path)
         message, hint = _describe(error, path)
         problems[path] = Problem(source, message, line, column, format_path(path), hint)
-    # A union reports every branch; keep the deepest, which names the real mistake.
-    deepest = [
+    # A union reports a type mismatch for every branch it tried; where a deeper error names the
+    # real mistake, those mismatches are noise.
+    kept = [
         p
         for path, p in problems.items()
-        if not any(other[: len(path)] == path and other != path for other in problems)
+        if not (
+            path in mismatches
+            and any(other[: len(path)] == path and other != path for other in problems)
+        )
     ]
-    return deepest[:10]
+    return kept[:10]
 
 
 def _data_path(loc: tuple[Any, ...], marks: Marks) -> KeyPath:

@@ -8,8 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     GetJsonSchemaHandler,
+    StrictFloat,
+    StrictInt,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -17,7 +21,8 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Number = int | float
+# Strict, so `true` is not read as 1; `.nan` and `.inf` are refused by the model config.
+Number = StrictInt | StrictFloat
 # An expression is kept as its source text here; the loader compiles every one once.
 ExprText = Annotated[str, Field(min_length=1, max_length=500)]
 NumberOrExpr = Number | ExprText
@@ -26,7 +31,9 @@ NumberOrExpr = Number | ExprText
 class Frozen(BaseModel):
     """Base for every model: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Text(Frozen):
@@ -157,10 +164,25 @@ class Range(Frozen):
         return value
 
 
+def _initial_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "range" if "range" in value and "choices" not in value else "choices"
+    return "number"
+
+
+# Tagged by shape, so a mistake inside {choices: …} is reported as such, not as a Range error.
+Initial = Annotated[
+    Annotated[Number, Tag("number")]
+    | Annotated[Choice, Tag("choices")]
+    | Annotated[Range, Tag("range")],
+    Discriminator(_initial_kind),
+]
+
+
 class Variable(Frozen):
     min: Number
     max: Number
-    initial: Number | Choice | Range
+    initial: Initial
     label: Text | None = None
 
     @model_validator(mode="after")
