@@ -15,6 +15,8 @@ KeyPath = tuple[str | int, ...]
 # The C parser is ~10x faster; the checks below work on its events and nodes all the same.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
+_STR = _STANDARD_TAG_PREFIX + "str"
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
 _ALLOWED_TAGS = {
     _STANDARD_TAG_PREFIX + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
 }
@@ -50,99 +52,133 @@ def _fail(source: str, mark: Any, message: str, hint: str = "") -> ScenarioError
     return ScenarioError(Problem(source, message, line, column, hint=hint))
 
 
-def _check_events(text: str, source: str) -> None:
-    """Refuse anchors, aliases, odd tags and deep nesting before anything is built."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            raise _fail(
-                source,
-                event.start_mark,
-                f"YAML alias '*{event.anchor}' is not allowed",
-                "write the value out in full; aliases are refused because they allow alias bombs",
-            )
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise _fail(
-                source,
-                event.start_mark,
-                f"YAML anchor '&{anchor}' is not allowed",
-                "remove the anchor and write values out in full",
-            )
-        # The parser reports a tag only when the file spells one out.
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag not in _ALLOWED_TAGS:
-            raise _fail(
-                source,
-                event.start_mark,
-                f"YAML tag '{tag}' is not allowed",
-                "scenario files hold plain data; remove the tag",
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _fail(source, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
 class _Builder:
-    """Turns composed nodes into plain Python values, recording marks by key path."""
+    """Builds plain values straight from parser events, checking each as it comes."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.marks = Marks()
         self.scalars = yaml.constructor.SafeConstructor()
+        self.resolver = yaml.resolver.Resolver()
 
-    def build(self, node: yaml.Node, path: KeyPath) -> Any:
-        self.marks.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise _fail(
-                        self.source, key_node.start_mark, "a mapping key must be plain text"
-                    )
-                key = self.scalars.construct_object(key_node)
-                if isinstance(key, bool) or key is None:
-                    key = key_node.value
-                if not isinstance(key, str | int):
-                    key = str(key)
-                if key in result:
-                    raise _fail(
-                        self.source,
-                        key_node.start_mark,
-                        f"duplicate key '{key}'",
-                        "each key may appear once in a mapping",
-                    )
-                key_path = (*path, key)
-                self.marks.keys[key_path] = (
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                )
-                result[key] = self.build(value_node, key_path)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+    def refuse(self, event: Any) -> None:
+        """Anchors, aliases and tags are refused before any value is made from them."""
+        if isinstance(event, yaml.AliasEvent):
+            raise _fail(
+                self.source,
+                event.start_mark,
+                f"YAML alias '*{event.anchor}' is not allowed",
+                "write the value out in full; aliases are refused because they allow alias bombs",
+            )
+        if event.anchor is not None:
+            raise _fail(
+                self.source,
+                event.start_mark,
+                f"YAML anchor '&{event.anchor}' is not allowed",
+                "remove the anchor and write values out in full",
+            )
+        # The parser reports a tag only when the file spells one out.
+        if event.tag is not None and event.tag not in _ALLOWED_TAGS:
+            raise _fail(
+                self.source,
+                event.start_mark,
+                f"YAML tag '{event.tag}' is not allowed",
+                "scenario files hold plain data; remove the tag",
+            )
+
+    def scalar(self, event: Any) -> Any:
+        tag = event.tag or self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         return self.scalars.construct_object(node)
+
+    def key(self, event: Any, mapping: dict[Any, Any]) -> str | int:
+        if type(event) is not yaml.ScalarEvent:
+            raise _fail(self.source, event.start_mark, "a mapping key must be plain text")
+        key = self.scalar(event)
+        if isinstance(key, bool) or key is None:
+            key = event.value
+        if not isinstance(key, str | int):
+            key = str(key)
+        if key in mapping:
+            raise _fail(
+                self.source,
+                event.start_mark,
+                f"duplicate key '{key}'",
+                "each key may appear once in a mapping",
+            )
+        return key
+
+    def build(self, events: Any) -> Any:
+        """The single document in `events` as plain data (None when there is none)."""
+        # Each open collection: [container, its path, the key awaiting its value].
+        stack: list[list[Any]] = []
+        root: Any = None
+        documents = 0
+        for event in events:
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _fail(
+                        self.source, event.start_mark, "a scenario file holds one YAML document"
+                    )
+                continue
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
+            if kind not in _NODE_EVENTS:
+                continue
+            if kind is yaml.AliasEvent or event.anchor is not None or event.tag is not None:
+                self.refuse(event)
+            mark = event.start_mark
+            if stack:
+                parent = stack[-1]
+                container = parent[0]
+                if type(container) is dict:
+                    if parent[2] is None:
+                        parent[2] = self.key(event, container)
+                        self.marks.keys[(*parent[1], parent[2])] = (mark.line + 1, mark.column + 1)
+                        continue
+                    path: KeyPath = (*parent[1], parent[2])
+                else:
+                    path = (*parent[1], len(container))
+            else:
+                path = ()
+            self.marks.values[path] = (mark.line + 1, mark.column + 1)
+            value: Any
+            if kind is yaml.ScalarEvent:
+                value = self.scalar(event)
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _fail(self.source, mark, f"nesting deeper than {MAX_DEPTH} levels")
+                value = {} if kind is yaml.MappingStartEvent else []
+            if stack:
+                parent = stack[-1]
+                if type(parent[0]) is dict:
+                    parent[0][parent[2]] = value
+                    parent[2] = None
+                else:
+                    parent[0].append(value)
+            else:
+                root = value
+            if kind is not yaml.ScalarEvent:
+                stack.append([value, path, None])
+        return root
 
 
 def read_yaml(text: str, source: str) -> tuple[Any, Marks]:
     """Parse `text` strictly; return the plain data and where each part stands."""
+    builder = _Builder(source)
     try:
-        _check_events(text, source)
-        node = yaml.compose(text, Loader=_Loader)
+        data = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
         raise _fail(source, mark, f"invalid YAML: {message}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(Problem(source, f"invalid YAML: {exc}")) from None
-    if node is None:
+    if data is None:
         raise ScenarioError(Problem(source, "the file is empty", hint="start from `huikuan new`"))
-    builder = _Builder(source)
-    try:
-        data = builder.build(node, ())
-    except yaml.MarkedYAMLError as exc:
-        raise _fail(source, exc.problem_mark, f"invalid YAML value: {exc.problem}") from None
     return data, builder.marks
