@@ -1,16 +1,18 @@
-"""Bots that play a scenario headless: random, and greedy on one-step expected score."""
+"""Bots that play a scenario headless: random, greedy, the solver's optimal, and spammers."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from scoring.score import Payment, total
 from simulator.engine import Engine, Playthrough
 
 Policy = Callable[[Engine, Playthrough], str]
-BOTS = ("random", "greedy")
+BOTS = ("random", "greedy", "optimal")
+SPAM = "spam:"
 
 
 def random_policy(seed: int) -> Policy:
@@ -63,11 +65,31 @@ def greedy_policy(seed: int) -> Policy:
     return choose
 
 
-def make_policy(name: str, seed: int) -> Policy:
+def spammer_policy(tactic_id: str, seed: int) -> Policy:
+    """Always `tactic_id` when it is available, else uniform among the available tactics."""
+    fallback = random_policy(seed)
+
+    def choose(engine: Engine, play: Playthrough) -> str:
+        if tactic_id in engine.available(play):
+            return tactic_id
+        return fallback(engine, play)
+
+    return choose
+
+
+def make_policy(name: str, seed: int, solver: Any = None) -> Policy:
+    """A bot by name: random, greedy, optimal (sharing `solver` if given), or spam:TACTIC."""
     if name == "random":
         return random_policy(seed)
     if name == "greedy":
         return greedy_policy(seed)
+    if name == "optimal":
+        # Imported here: the solver steps situations through the engine and imports bots.
+        from simulator.solver import optimal_policy
+
+        return optimal_policy(seed, solver)
+    if name.startswith(SPAM):
+        return spammer_policy(name.removeprefix(SPAM), seed)
     raise ValueError(f"unknown bot '{name}'")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from transitions import Machine
 
@@ -101,6 +102,39 @@ class Step:
             "revealed": list(self.revealed),
             "violation": self.violation.model_dump() if self.violation else None,
         }
+
+
+class Situation(Protocol):
+    """What the rules read and change: a Playthrough, or a detached node of the solver."""
+
+    env: dict[str, Any]
+    revealed: list[str]
+    uses: Counter[str]
+    payments: list[Payment]
+    violations: list[Text]
+    steps: list[Step]
+    outcome: OutcomeKind | None
+    relationship_start: float
+    offers: dict[str, list[tuple[CompiledOutcome, float]]] | None
+    palette: list[TacticOption] | None
+
+    @property
+    def evaluate(self) -> Callable[[Expression], Any]: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def over(self) -> bool: ...
+
+    @property
+    def day(self) -> int: ...
+
+    @property
+    def secured(self) -> float: ...
+
+    @property
+    def relationship(self) -> float: ...
 
 
 class _Token:
@@ -205,9 +239,20 @@ class Engine:
         sc = self.scenario
         rng = random.Random(seed)
         cause = self._draw_cause(rng)
-        env: dict[str, Any] = {}
-        for name, spec in self.variables.items():
-            env[name] = _initial(spec.initial, rng)
+        drawn = {name: _initial(spec.initial, rng) for name, spec in self.variables.items()}
+        env = self.initial_env(cause, drawn)
+        text_rng = random.Random(f"huikuan-text:{seed}")
+        line = _pick(sc.states[sc.start].lines, text_rng)
+        play = Playthrough(seed, cause, env, rng, text_rng, float(sc.relationship), line)
+        play.token = _Token(play)
+        self.machine.add_model(play.token, initial=sc.start)
+        self._check_end(play)
+        return play
+
+    def initial_env(self, cause: str | None, drawn: dict[str, float]) -> dict[str, Any]:
+        """The names a play starts with, given the drawn cause and initial variable values."""
+        sc = self.scenario
+        env: dict[str, Any] = dict(drawn)
         if cause is not None:
             env.update(sc.causes[cause].set)
         env.update(
@@ -221,13 +266,7 @@ class Engine:
             secured=0.0,
             relationship=float(sc.relationship),
         )
-        text_rng = random.Random(f"huikuan-text:{seed}")
-        line = _pick(sc.states[sc.start].lines, text_rng)
-        play = Playthrough(seed, cause, env, rng, text_rng, float(sc.relationship), line)
-        play.token = _Token(play)
-        self.machine.add_model(play.token, initial=sc.start)
-        self._check_end(play)
-        return play
+        return env
 
     def _draw_cause(self, rng: random.Random) -> str | None:
         causes = self.scenario.causes
@@ -238,16 +277,16 @@ class Engine:
 
     # --- what the trainee sees -----------------------------------------------------------------
 
-    def options(self, play: Playthrough) -> list[TacticOption]:
+    def options(self, play: Situation) -> list[TacticOption]:
         """Every tactic in palette order, with whether it can be used now and why not."""
         if play.palette is None:
             play.palette = [self._option(play, tid, t) for tid, t in self.scenario.tactics.items()]
         return play.palette
 
-    def available(self, play: Playthrough) -> list[str]:
+    def available(self, play: Situation) -> list[str]:
         return [o.id for o in self.options(play) if o.available]
 
-    def _option(self, play: Playthrough, tid: str, tactic: Tactic) -> TacticOption:
+    def _option(self, play: Situation, tid: str, tactic: Tactic) -> TacticOption:
         if play.over:
             return TacticOption(tid, tactic, False, GAME_OVER)
         if tactic.max_uses is not None and play.uses[tid] >= tactic.max_uses:
@@ -259,7 +298,7 @@ class Engine:
             return TacticOption(tid, tactic, False, NOT_HERE)
         return TacticOption(tid, tactic, True)
 
-    def cues(self, play: Playthrough) -> list[Text]:
+    def cues(self, play: Situation) -> list[Text]:
         """Visible mood words: the state's cues and the first mood whose condition holds."""
         found = list(self.scenario.states[play.state].cues)
         for mood, condition in zip(self.scenario.moods, self.loaded.mood_when, strict=True):
@@ -273,7 +312,7 @@ class Engine:
 
     # --- playing -------------------------------------------------------------------------------
 
-    def candidates(self, play: Playthrough, tid: str) -> list[tuple[CompiledOutcome, float]]:
+    def candidates(self, play: Situation, tid: str) -> list[tuple[CompiledOutcome, float]]:
         """The outcomes that may follow `tid` now, with their weights (most specific list first)."""
         if play.offers is None:
             play.offers = {}
@@ -282,7 +321,7 @@ class Engine:
             found = play.offers[tid] = self._candidates(play, tid)
         return found
 
-    def _candidates(self, play: Playthrough, tid: str) -> list[tuple[CompiledOutcome, float]]:
+    def _candidates(self, play: Situation, tid: str) -> list[tuple[CompiledOutcome, float]]:
         for outcomes in self.loaded.reactions.get((play.state, tid), ()):
             found = []
             for compiled in outcomes:
@@ -320,10 +359,18 @@ class Engine:
     def _apply(self, event: Any) -> None:
         play: Playthrough = event.model.playthrough
         assert play.pending is not None
-        tactic = self.scenario.tactics[event.event.name]
-        effects = self.effects(play, play.pending)
+        self.settle(play, event.event.name, play.pending)
+
+    def settle(self, play: Situation, tid: str, compiled: CompiledOutcome) -> None:
+        """Everything one drawn outcome does except moving the state and counting the use.
+
+        The engine calls it from inside the Machine's transition; the solver calls it on its
+        own nodes, so both step the rules through this one function.
+        """
+        tactic = self.scenario.tactics[tid]
+        effects = self.effects(play, compiled)
         commit(play.env, effects, tactic.days, self.scenario.deadline_days)
-        outcome = play.pending.outcome
+        outcome = compiled.outcome
         if effects.pay > 0:
             play.payments.append(Payment(play.day, effects.pay))
         for fact in outcome.reveal:
@@ -333,7 +380,7 @@ class Engine:
         if violation is not None:
             play.violations.append(violation)
 
-    def effects(self, play: Playthrough, compiled: CompiledOutcome) -> Effects:
+    def effects(self, play: Situation, compiled: CompiledOutcome) -> Effects:
         """What `compiled` would do now; expressions see the values before the step."""
         env = play.env
         values: dict[str, float] = {}
@@ -346,7 +393,8 @@ class Engine:
             values[name] = min(spec.max, max(spec.min, value))
         remaining = env["remaining"]
         pay = round(min(remaining, max(0.0, self._number(play, compiled.pay))), 2)
-        secure = max(0.0, self._number(play, compiled.secure))
+        # Negative: a promise withdrawn (the schedule is cancelled, the rest is lost).
+        secure = self._number(play, compiled.secure)
         return Effects(values, pay, secure, self._number(play, compiled.relationship))
 
     def _record(self, play: Playthrough, tid: str, before: _Snapshot) -> Step:
@@ -379,14 +427,19 @@ class Engine:
         play.pending = None
         return step
 
-    def _check_end(self, play: Playthrough) -> None:
+    def ending(self, play: Situation) -> OutcomeKind | None:
+        """How the play ends in its present situation, or None while it goes on."""
         state = self.scenario.states[play.state]
         if state.outcome is not None:
-            play.outcome = state.outcome
-        elif play.env["remaining"] <= 0:
-            play.outcome = OutcomeKind.FULL_RECOVERY
-        elif play.day >= self.scenario.deadline_days or not self.available(play):
-            play.outcome = OutcomeKind.DEADLINE_PASSED
+            return state.outcome
+        if play.env["remaining"] <= 0:
+            return OutcomeKind.FULL_RECOVERY
+        if play.day >= self.scenario.deadline_days or not self.available(play):
+            return OutcomeKind.DEADLINE_PASSED
+        return None
+
+    def _check_end(self, play: Playthrough) -> None:
+        play.outcome = self.ending(play)
         if play.outcome is not None and play.token is not None:
             play.final_state = play.token.state
             self.machine.remove_model(play.token)
@@ -401,7 +454,7 @@ class Engine:
 
     # --- results -------------------------------------------------------------------------------
 
-    def record(self, play: Playthrough) -> PlayRecord:
+    def record(self, play: Situation) -> PlayRecord:
         """What the scorer needs; for an unfinished play, as if it ended now."""
         sc = self.scenario
         decisions = tuple(
@@ -444,10 +497,10 @@ class Engine:
 
     # --- safe evaluation -----------------------------------------------------------------------
 
-    def _truth(self, play: Playthrough, expression: Expression) -> bool:
+    def _truth(self, play: Situation, expression: Expression) -> bool:
         return bool(self._run(play, expression))
 
-    def _number(self, play: Playthrough, expression: Expression) -> float:
+    def _number(self, play: Situation, expression: Expression) -> float:
         value = self._run(play, expression)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _runtime_error(expression, f"gave {value!r}, not a number")
@@ -455,7 +508,7 @@ class Engine:
             raise _runtime_error(expression, f"gave {value!r}, not a finite number")
         return value
 
-    def _run(self, play: Playthrough, expression: Expression) -> Any:
+    def _run(self, play: Situation, expression: Expression) -> Any:
         if expression.tree is None:
             return expression.constant
         try:
@@ -471,7 +524,10 @@ def commit(env: dict[str, Any], effects: Effects, days: int, deadline: int) -> N
     remaining = max(0.0, env["debt"] - recovered)
     env["recovered"] = recovered
     env["remaining"] = remaining
-    env["secured"] = min(remaining, env["secured"] + effects.secure)
+    # A payment is first counted against what was promised, so an instalment paid under a
+    # signed schedule is not counted twice (once as money in, once as a promise).
+    promised = max(0.0, env["secured"] - effects.pay) + effects.secure
+    env["secured"] = min(remaining, max(0.0, promised))
     env["relationship"] = min(100.0, max(0.0, env["relationship"] + effects.relationship))
     env["day"] = env["day"] + days
     env["days_left"] = max(0, deadline - env["day"])

@@ -192,6 +192,8 @@ def result(session: Session, log_path: Path | None) -> dict[str, Any]:
                 "relationship_change": d.relationship_change,
                 "violation": d.violation,
                 "note": d.note,
+                "regret": d.regret,
+                "best_tactic": d.best_tactic,
             }
             for d in report.decisions
         ],

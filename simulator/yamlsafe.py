@@ -87,7 +87,9 @@ class _Builder:
             )
 
     def scalar(self, event: Any) -> Any:
-        tag = event.tag or self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = event.tag or self.resolver.resolve(  # type: ignore[no-untyped-call]
+            yaml.ScalarNode, event.value, event.implicit
+        )
         if tag == _STR:
             return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
@@ -96,11 +98,10 @@ class _Builder:
     def key(self, event: Any, mapping: dict[Any, Any]) -> str | int:
         if type(event) is not yaml.ScalarEvent:
             raise _fail(self.source, event.start_mark, "a mapping key must be plain text")
-        key = self.scalar(event)
-        if isinstance(key, bool) or key is None:
-            key = event.value
-        if not isinstance(key, str | int):
-            key = str(key)
+        raw = self.scalar(event)
+        if isinstance(raw, bool) or raw is None:
+            raw = event.value
+        key: str | int = raw if isinstance(raw, str | int) else str(raw)
         if key in mapping:
             raise _fail(
                 self.source,
@@ -138,8 +139,8 @@ class _Builder:
                 container = parent[0]
                 if type(container) is dict:
                     if parent[2] is None:
-                        parent[2] = self.key(event, container)
-                        self.marks.keys[(*parent[1], parent[2])] = (mark.line + 1, mark.column + 1)
+                        new_key = parent[2] = self.key(event, container)
+                        self.marks.keys[(*parent[1], new_key)] = (mark.line + 1, mark.column + 1)
                         continue
                     path: KeyPath = (*parent[1], parent[2])
                 else:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from simulator.bots import BOTS
 from simulator.errors import HuikuanError, Problem
 from simulator.session_log import default_log_dir
 
@@ -29,8 +30,13 @@ def register(sub: Any) -> None:
     play.add_argument("--scenarios", type=Path, help="a directory of extra scenarios")
     how = play.add_mutually_exclusive_group()
     how.add_argument("--moves", help="comma-separated tactic ids to play headless")
-    how.add_argument("--bot", choices=("random", "greedy"), help="let a bot play headless")
+    how.add_argument("--bot", choices=BOTS, help="let a bot play headless")
     play.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    play.add_argument(
+        "--regret",
+        action="store_true",
+        help="value each decision with the solver (regret and best tactic; headless only)",
+    )
     play.set_defaults(func=_play)
 
     listing = sub.add_parser("list", help="list the bundled scenarios")
@@ -74,13 +80,36 @@ def _play(args: argparse.Namespace) -> int:
     from simulator.session import result
 
     outcome = result(session, session.log.path if session.log else None)
+    if args.regret:
+        from simulator.solver import annotate_regret
+
+        annotated = annotate_regret(engine, session.play)
+        for entry, decision in zip(outcome["decisions"], annotated, strict=True):
+            entry["regret"], entry["best_tactic"] = decision.regret, decision.best_tactic
     if args.json:
         print(json.dumps(outcome, ensure_ascii=False, indent=2))
     else:
         from simulator.console import print_transcript
 
         print_transcript(session, args.lang)
+        if args.regret:
+            _print_regret(outcome["decisions"], loaded.scenario.tactics, args.lang)
     return EXIT_OK
+
+
+def _print_regret(decisions: list[dict[str, Any]], tactics: dict[str, Any], lang: str) -> None:
+    zh = lang == "zh"
+    print()
+    print("每一步的遗憾值（最佳期望得分 − 所选期望得分）：" if zh else "Regret per decision:")
+    for number, d in enumerate(decisions, start=1):
+        if d["regret"] is None:
+            continue
+        name = tactics[d["tactic"]].name.get(lang)
+        line = f"  {number:>2}. {name}: {d['regret']:.1f}"
+        if d["regret"] > 0:
+            best = tactics[d["best_tactic"]].name.get(lang)
+            line += f"  ({'更好' if zh else 'better'}: {best})"
+        print(line)
 
 
 def _moves(text: str, tactics: dict[str, Any]) -> list[str]:

@@ -1,0 +1,113 @@
+"""Expressions: the load-time closures agree with simpleeval's tree walk, and guards hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.expressions import Evaluator, Expression, ExpressionError, compile_expression
+
+VARIABLES = frozenset({"trust", "cash"})
+FACTS = frozenset({"owner_late"})
+TACTICS = frozenset({"visit"})
+
+
+def _compile(source: str) -> Expression:
+    return compile_expression(source, VARIABLES, FACTS, TACTICS)
+
+
+def _names(trust: float, cash: float) -> dict[str, object]:
+    return {
+        "trust": trust,
+        "cash": cash,
+        "cause": "cash_crunch",
+        "day": 3,
+        "days_left": 27,
+        "deadline": 30,
+        "debt": 100000.0,
+        "recovered": 20000.0,
+        "remaining": 80000.0,
+        "secured": 0.0,
+        "relationship": 55.0,
+    }
+
+
+numbers = st.one_of(st.integers(-50, 150), st.sampled_from([0.5, 2.5, 1e4]))
+leaves = st.one_of(
+    st.sampled_from(["trust", "cash", "day", "remaining", "relationship", "debt"]),
+    numbers.map(str),
+    st.sampled_from(["known('owner_late')", "used('visit')", "cause == 'cash_crunch'"]),
+)
+
+
+def _grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    binary = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "//", "%"]), inner)
+    compare = st.tuples(inner, st.sampled_from(["<", "<=", "==", "!=", ">", ">="]), inner)
+    return st.one_of(
+        binary.map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        compare.map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} < {t[1]} <= {t[2]})"),
+        st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
+        inner.map(lambda e: f"(not {e})"),
+        inner.map(lambda e: f"(-{e})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.tuples(st.sampled_from(["min", "max"]), inner, inner).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]})"
+        ),
+        inner.map(lambda e: f"abs({e})"),
+        inner.map(lambda e: f"round({e})"),
+    )
+
+
+expressions = st.recursive(leaves, _grow, max_leaves=8)
+
+
+def _outcome(run: Callable[[], object]) -> tuple[str, object]:
+    try:
+        return ("value", run())
+    except Exception as exc:  # both paths must fail alike, whatever the error
+        return ("error", type(exc).__name__ in {"ZeroDivisionError", "TypeError", "ValueError"})
+
+
+@settings(max_examples=400, deadline=None)
+@given(expressions, st.integers(0, 100), st.integers(0, 50000), st.booleans(), st.integers(0, 3))
+def test_closures_agree_with_simpleeval(
+    source: str, trust: int, cash: int, known: bool, used: int
+) -> None:
+    expression = _compile(source)
+    facts = {"owner_late"} if known else set()
+    evaluator = Evaluator(_names(trust, cash), facts.__contains__, lambda t: used)
+    fast = _outcome(lambda: evaluator(expression))
+    slow = _outcome(lambda: evaluator.reference(expression))
+    assert fast == slow
+
+
+def test_and_returns_first_falsy_operand() -> None:
+    evaluator = Evaluator(_names(0, 5), set().__contains__, lambda t: 0)
+    assert evaluator(_compile("trust and cash")) == 0
+
+
+def test_chained_comparison_short_circuits() -> None:
+    evaluator = Evaluator(_names(10, 5), set().__contains__, lambda t: 0)
+    assert evaluator(_compile("0 < trust < cash")) is False
+
+
+def test_known_reads_revealed_facts() -> None:
+    evaluator = Evaluator(_names(10, 5), {"owner_late"}.__contains__, lambda t: 0)
+    assert evaluator(_compile("known('owner_late') and trust > 5")) is True
+
+
+def test_string_repetition_is_capped() -> None:
+    evaluator = Evaluator(_names(10, 5), set().__contains__, lambda t: 0)
+    with pytest.raises(Exception, match=r"(?i)too long|sorry"):
+        evaluator(_compile("'x' * 10000000"))
+
+
+def test_overlong_constant_refused_at_load() -> None:
+    with pytest.raises(ExpressionError, match="too long"):
+        _compile("'" + "x" * 200000 + "' == cause")
