@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from transitions import Machine
 
@@ -48,8 +47,7 @@ def relationship_word(value: float) -> Text:
     return RELATIONSHIP_WORDS[-1][1]
 
 
-@dataclass(frozen=True)
-class TacticOption:
+class TacticOption(NamedTuple):
     """A tactic as the palette shows it now: available or not, and why not."""
 
     id: str
@@ -119,7 +117,7 @@ class Situation(Protocol):
     palette: list[TacticOption] | None
 
     @property
-    def evaluate(self) -> Callable[[Expression], Any]: ...
+    def evaluate(self) -> Evaluator: ...
 
     @property
     def state(self) -> str: ...
@@ -144,7 +142,7 @@ class _Token:
     trigger: Any  # bound by the Machine in add_model
 
     def __init__(self, playthrough: Playthrough) -> None:
-        self.playthrough = playthrough
+        self.playthrough: Playthrough | None = playthrough
 
 
 @dataclass(eq=False)
@@ -231,6 +229,8 @@ class Engine:
             weights.recovery, weights.present_value, weights.relationship, weights.speed
         )
         self.bands = {k: float(v) for k, v in (sc.rubric.bands or DEFAULT_BANDS).items()}
+        # Tokens of finished plays, reused: binding a model's triggers costs more than a step.
+        self._idle: list[_Token] = []
 
     # --- starting -----------------------------------------------------------------------------
 
@@ -244,8 +244,13 @@ class Engine:
         text_rng = random.Random(f"huikuan-text:{seed}")
         line = _pick(sc.states[sc.start].lines, text_rng)
         play = Playthrough(seed, cause, env, rng, text_rng, float(sc.relationship), line)
-        play.token = _Token(play)
-        self.machine.add_model(play.token, initial=sc.start)
+        if self._idle:
+            play.token = self._idle.pop()
+            play.token.playthrough = play
+            self.machine.set_state(sc.start, model=play.token)
+        else:
+            play.token = _Token(play)
+            self.machine.add_model(play.token, initial=sc.start)
         self._check_end(play)
         return play
 
@@ -440,17 +445,20 @@ class Engine:
 
     def _check_end(self, play: Playthrough) -> None:
         play.outcome = self.ending(play)
-        if play.outcome is not None and play.token is not None:
-            play.final_state = play.token.state
-            self.machine.remove_model(play.token)
-            play.token = None
+        if play.outcome is not None:
+            self._release(play)
 
     def close(self, play: Playthrough) -> None:
         """Let go of an unfinished playthrough (the machine keeps no reference to it)."""
-        if play.token is not None:
-            play.final_state = play.token.state
-            self.machine.remove_model(play.token)
+        self._release(play)
+
+    def _release(self, play: Playthrough) -> None:
+        token = play.token
+        if token is not None:
+            play.final_state = token.state
+            token.playthrough = None
             play.token = None
+            self._idle.append(token)
 
     # --- results -------------------------------------------------------------------------------
 
@@ -501,6 +509,8 @@ class Engine:
         return bool(self._run(play, expression))
 
     def _number(self, play: Situation, expression: Expression) -> float:
+        if expression.run is None:
+            return float(expression.constant)  # checked finite at load
         value = self._run(play, expression)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _runtime_error(expression, f"gave {value!r}, not a number")
@@ -509,10 +519,11 @@ class Engine:
         return value
 
     def _run(self, play: Situation, expression: Expression) -> Any:
-        if expression.tree is None:
+        run = expression.run
+        if run is None:
             return expression.constant
         try:
-            return play.evaluate(expression)
+            return run(play.evaluate)
         except Exception as exc:  # a trainer's expression failing at run time is input error
             raise _runtime_error(expression, f"failed: {exc}") from None
 

@@ -59,12 +59,20 @@ class Node:
         "violations",
     )
 
-    def __init__(self, state: str, env: dict[str, Any], relationship_start: float) -> None:
+    def __init__(
+        self,
+        state: str,
+        env: dict[str, Any],
+        relationship_start: float,
+        revealed: list[str] | None = None,
+        uses: Counter[str] | None = None,
+    ) -> None:
         self.state = state
         self.env = env
         self.relationship_start = relationship_start
-        self.revealed: list[str] = []
-        self.uses: Counter[str] = Counter()
+        self.revealed: list[str] = revealed if revealed is not None else []
+        self.uses: Counter[str] = uses if uses is not None else Counter()
+        self.evaluate = Evaluator(env, self.revealed.__contains__, self.uses.__getitem__)
         self.payments: list[Payment] = []
         self.violations: list[Text] = []
         self.steps: list[Step] = []
@@ -73,12 +81,11 @@ class Node:
         self.palette: list[TacticOption] | None = None
         self.key: tuple[Any, ...] = ()
         self.view: View = ()
-        self.evaluate = _unbound
 
     def child(self, state: str) -> Node:
-        node = Node(state, dict(self.env), self.relationship_start)
-        node.revealed = list(self.revealed)
-        node.uses = Counter(self.uses)
+        node = Node(
+            state, dict(self.env), self.relationship_start, list(self.revealed), Counter(self.uses)
+        )
         node.payments = list(self.payments)
         node.violations = list(self.violations)
         return node
@@ -102,10 +109,6 @@ class Node:
     @property
     def relationship(self) -> float:
         return float(self.env["relationship"])
-
-
-def _unbound(expression: Expression) -> Any:
-    raise RuntimeError("node evaluated before it was bound")
 
 
 def view(engine: Engine, sit: Situation) -> View:
@@ -267,7 +270,6 @@ class Graph:
                     raise self._too_large(f"{len(draws):,}+ starting draws")
             for p, drawn in draws:
                 node = Node(sc.start, self.engine.initial_env(cause, drawn), float(sc.relationship))
-                node.evaluate = self._bound(node)
                 nid = self._intern(node)
                 found[nid] = found.get(nid, 0.0) + p
         self.notes = sorted(set(notes))
@@ -287,7 +289,6 @@ class Graph:
         for compiled, weight in found:
             # The Machine moves to `to`, or stays put when there is none (an internal move).
             child = node.child(compiled.outcome.to or node.state)
-            child.evaluate = self._bound(child)
             engine.settle(child, tid, compiled)
             child.uses[tid] += 1
             cid = self._intern(child)
@@ -321,9 +322,6 @@ class Graph:
         nid = self.ids[key] = len(self.nodes)
         self.nodes.append(node)
         return nid
-
-    def _bound(self, node: Node) -> Evaluator:
-        return Evaluator(node.env, node.revealed.__contains__, node.uses.__getitem__)
 
     def _key(self, node: Node) -> tuple[Any, ...]:
         env = node.env

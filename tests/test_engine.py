@@ -114,10 +114,24 @@ def test_full_payment_ends_with_full_recovery(engine: Engine) -> None:
     assert play.outcome == OutcomeKind.FULL_RECOVERY and play.recovered == 100000
 
 
-def test_playthroughs_leave_no_models_on_machine(engine: Engine) -> None:
+def test_finished_playthroughs_are_not_held_by_the_machine(engine: Engine) -> None:
     for seed in range(30):
         autoplay(engine, engine.start(seed), make_policy("random", seed))
-    assert engine.machine.models == []
+    assert all(token.playthrough is None for token in engine.machine.models)
+
+
+def test_machine_tokens_are_reused_between_playthroughs(engine: Engine) -> None:
+    for seed in range(30):
+        autoplay(engine, engine.start(seed), make_policy("random", seed))
+    assert len(engine.machine.models) == 1
+
+
+def test_reused_token_starts_at_the_start_state(engine: Engine) -> None:
+    first = engine.start(1)
+    engine.play(first, engine.available(first)[0])
+    engine.close(first)
+    again = engine.start(1)
+    assert again.state == engine.scenario.start
 
 
 def test_machine_has_no_auto_transitions(engine: Engine) -> None:
