@@ -5,70 +5,26 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
-from simulator.bots import SPAM, autoplay, make_policy
+from simulator.bots import SPAM
 from simulator.engine import Engine
 from simulator.model import Scenario
+from simulator.montecarlo import Run, play_many
 from simulator.situations import DEFAULT_BUDGET, TooLarge
 from simulator.solver import Solver, solver_for
 
 MAIN_BOTS = ("random", "greedy", "optimal")
 TOO_EASY = 70.0  # a random bot's mean at or above this teaches nothing
 TOO_HARD = 60.0  # a par below this means even perfect play grades poorly
+# A spammer's mean needs fewer plays than a bot's distribution; spammers are many.
+SPAM_RUNS = 500
 DOMINANT_MARGIN = 10.0  # a one-tactic spammer this close to par needs no judgement
 BINS = 10
 SPARKS = " ▁▂▃▄▅▆▇█"
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class Run:
-    """One bot playthrough, reduced to what the analysis counts."""
-
-    score: float
-    recovery: float
-    relationship: float
-    days: int
-    outcome: str
-    violated: bool
-    tactics: tuple[str, ...]
-    states: frozenset[str]
-    facts: frozenset[str]
-
-
-def play_runs(
-    engine: Engine,
-    bot: str,
-    seeds: range,
-    tick: Callable[[], None] | None = None,
-    solver: Solver | None = None,
-) -> list[Run]:
-    runs = []
-    for seed in seeds:
-        play = engine.start(seed)
-        autoplay(engine, play, make_policy(bot, seed, solver))
-        report = engine.report(play)
-        states = {engine.scenario.start, *(s.state_to for s in play.steps)}
-        runs.append(
-            Run(
-                score=report.score,
-                recovery=report.recovery_rate,
-                relationship=report.relationship,
-                days=report.days,
-                outcome=report.outcome or "unfinished",
-                violated=bool(report.violations),
-                tactics=tuple(s.tactic for s in play.steps),
-                states=frozenset(states),
-                facts=frozenset(play.revealed),
-            )
-        )
-        if tick is not None:
-            tick()
-    return runs
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -149,8 +105,10 @@ def analyze(
     seed: int = 0,
     budget: int = DEFAULT_BUDGET,
     progress: Progress | None = None,
+    spam_runs: int | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
-    """Play every bot over the same `runs` seeds and judge the scenario."""
+    """Play every bot over the same `runs` seeds (spammers over the first `spam_runs`)."""
     sc = engine.scenario
     started = time.perf_counter()
     solver: Solver | None
@@ -162,18 +120,19 @@ def analyze(
     solution = solver.solve() if solver else None
     bots = [b for b in MAIN_BOTS if b != "optimal" or solver is not None]
     bots += [f"{SPAM}{t}" for t in sc.tactics]
-    seeds = range(seed, seed + runs)
-    total, done = runs * len(bots), 0
-    played: dict[str, list[Run]] = {}
-    for bot in bots:
+    spam_runs = min(runs, spam_runs if spam_runs is not None else SPAM_RUNS)
+    plan = {
+        bot: range(seed, seed + (spam_runs if bot.startswith(SPAM) else runs)) for bot in bots
+    }
+    total, done = sum(len(seeds) for seeds in plan.values()), 0
 
-        def tick(bot: str = bot) -> None:
-            nonlocal done
-            done += 1
-            if progress is not None and (done % 50 == 0 or done == total):
-                progress(done, total, bot)
+    def tick(count: int, bot: str) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total, bot)
 
-        played[bot] = play_runs(engine, bot, seeds, tick, solver)
+    played = play_many(engine, plan, solver, jobs, tick)
     elapsed = time.perf_counter() - started
     every = [r for rs in played.values() for r in rs]
     spam_means = {
@@ -187,6 +146,7 @@ def analyze(
         "scenario": sc.meta.id,
         "scenario_version": sc.meta.version,
         "runs": runs,
+        "spam_runs": spam_runs,
         "first_seed": seed,
         "plays": len(every),
         "seconds": round(elapsed, 2),
@@ -278,7 +238,8 @@ def render(result: dict[str, Any], sc: Scenario) -> str:
     """The analysis as a terminal report with one-line histograms."""
     lines = [
         f"{result['scenario']} v{result['scenario_version']}: {result['plays']:,} plays "
-        f"({result['runs']:,} per bot) in {result['seconds']:.1f} s",
+        f"({result['runs']:,} per bot, {result['spam_runs']:,} per spammer) "
+        f"in {result['seconds']:.1f} s",
     ]
     if result["par"] is not None:
         lines.append(f"par {result['par']:.1f} · ceiling {result['ceiling']:.1f}  (huikuan solve)")

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from scoring.score import Payment, total
-from simulator.engine import Engine, Playthrough
+from scoring.score import Payment, PlayRecord, total
+from simulator.engine import Engine, Playthrough, promised_after
 
 Policy = Callable[[Engine, Playthrough], str]
 BOTS = ("random", "greedy", "optimal")
@@ -26,12 +26,14 @@ def random_policy(seed: int) -> Policy:
     return choose
 
 
-def expected_after(engine: Engine, play: Playthrough, tactic_id: str) -> float:
+def expected_after(
+    engine: Engine, play: Playthrough, tactic_id: str, base: PlayRecord | None = None
+) -> float:
     """The expected score if `tactic_id` were played now and the play ended after it."""
     found = engine.candidates(play, tactic_id)
     weight_sum = sum(w for _, w in found)
     tactic = engine.scenario.tactics[tactic_id]
-    base = engine.record(play)
+    base = base if base is not None else engine.record(play)
     expected = 0.0
     for compiled, weight in found:
         effects = engine.effects(play, compiled)
@@ -47,7 +49,7 @@ def expected_after(engine: Engine, play: Playthrough, tactic_id: str) -> float:
             relationship_end=relationship,
             days=day,
             payments=payments,
-            secured=min(remaining, play.secured + effects.secure),
+            secured=promised_after(play.secured, effects, remaining),
             violations=(*base.violations, "x") if violated else base.violations,
             decisions=(),
         )
@@ -60,7 +62,8 @@ def greedy_policy(seed: int) -> Policy:
 
     def choose(engine: Engine, play: Playthrough) -> str:
         options = engine.available(play)
-        return max(options, key=lambda t: expected_after(engine, play, t))
+        base = engine.record(play)
+        return max(options, key=lambda t: expected_after(engine, play, t, base))
 
     return choose
 

@@ -535,13 +535,20 @@ def commit(env: dict[str, Any], effects: Effects, days: int, deadline: int) -> N
     remaining = max(0.0, env["debt"] - recovered)
     env["recovered"] = recovered
     env["remaining"] = remaining
-    # A payment is first counted against what was promised, so an instalment paid under a
-    # signed schedule is not counted twice (once as money in, once as a promise).
-    promised = max(0.0, env["secured"] - effects.pay) + effects.secure
-    env["secured"] = min(remaining, max(0.0, promised))
+    env["secured"] = promised_after(env["secured"], effects, remaining)
     env["relationship"] = min(100.0, max(0.0, env["relationship"] + effects.relationship))
     env["day"] = env["day"] + days
     env["days_left"] = max(0, deadline - env["day"])
+
+
+def promised_after(secured: float, effects: Effects, remaining: float) -> float:
+    """What stays promised after a step, within [0, what remains owed].
+
+    A payment is first counted against what was promised, so an instalment paid under a signed
+    schedule is not counted twice (once as money in, once as a promise); a negative `secure`
+    withdraws a promise.
+    """
+    return min(remaining, max(0.0, max(0.0, secured - effects.pay) + effects.secure))
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,17 @@ def test_analyze_reports_bots_and_coverage(minimal) -> None:
 def test_analyze_flags_a_too_hard_scenario(minimal) -> None:
     result = analyze(Engine(minimal), runs=30)
     assert "too_hard" in {f["code"] for f in result["flags"]}
+
+
+def test_analysis_does_not_depend_on_worker_processes(minimal) -> None:
+    engine = Engine(minimal)
+    here = analyze(engine, runs=300, spam_runs=100, jobs=1)
+    spread = analyze(engine, runs=300, spam_runs=100, jobs=2)
+    for timing in ("seconds", "plays_per_s"):
+        here.pop(timing), spread.pop(timing)
+    assert here == spread
+
+
+def test_spammers_play_their_own_number_of_runs(minimal) -> None:
+    result = analyze(Engine(minimal), runs=80, spam_runs=20)
+    assert result["plays"] == 80 * 3 + 20 * len(minimal.scenario.tactics)

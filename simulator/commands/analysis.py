@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,17 @@ def register(sub: Any) -> None:
     analyze.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled id")
     analyze.add_argument(
         "--runs", type=_positive, default=1000, help="plays per bot (default 1000)"
+    )
+    analyze.add_argument(
+        "--spam-runs",
+        type=_positive,
+        help="plays per one-tactic spammer (default the smaller of --runs and 500)",
+    )
+    analyze.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: one per CPU; 1 plays everything in this process)",
     )
     analyze.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     analyze.add_argument("--json", action="store_true", help="print the result as one JSON object")
@@ -103,7 +115,9 @@ def _analyze(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     progress = _progress if sys.stderr.isatty() else None
-    result = analyze(engine, args.runs, args.seed, args.budget, progress)
+    result = analyze(
+        engine, args.runs, args.seed, args.budget, progress, args.spam_runs, args.jobs
+    )
     if progress is not None:
         print(file=sys.stderr)
     if args.json:
