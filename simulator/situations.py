@@ -20,7 +20,7 @@ from simulator.yamlsafe import format_path
 MAX_RANGE_VALUES = 201
 STRATA = 21
 # Continuous (float) ranges are always stratified; a trainer writes them rarely.
-DEFAULT_BUDGET = 400_000
+DEFAULT_BUDGET = 200_000
 
 View = tuple[Any, ...]
 Observation = tuple[Any, ...]
