@@ -121,9 +121,7 @@ def analyze(
     bots = [b for b in MAIN_BOTS if b != "optimal" or solver is not None]
     bots += [f"{SPAM}{t}" for t in sc.tactics]
     spam_runs = min(runs, spam_runs if spam_runs is not None else SPAM_RUNS)
-    plan = {
-        bot: range(seed, seed + (spam_runs if bot.startswith(SPAM) else runs)) for bot in bots
-    }
+    plan = {bot: range(seed, seed + (spam_runs if bot.startswith(SPAM) else runs)) for bot in bots}
     total, done = sum(len(seeds) for seeds in plan.values()), 0
 
     def tick(count: int, bot: str) -> None:

@@ -312,6 +312,7 @@ class Solver:
 
 # --- following a real play ----------------------------------------------------------------------
 
+
 def solver_for(engine: Engine, budget: int = DEFAULT_BUDGET) -> Solver:
     """A solved solver for `engine`; callers keep it for as long as they play that engine."""
     solver = Solver(engine, budget)

@@ -177,6 +177,9 @@ def read_yaml(text: str, source: str) -> tuple[Any, Marks]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in message:
+            # PyYAML >= 6.0.3 scans a run of '[' ahead of our own depth check and stops at 1000.
+            raise _fail(source, mark, f"nesting deeper than {MAX_DEPTH} levels") from None
         raise _fail(source, mark, f"invalid YAML: {message}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(Problem(source, f"invalid YAML: {exc}")) from None

@@ -115,9 +115,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     progress = _progress if sys.stderr.isatty() else None
-    result = analyze(
-        engine, args.runs, args.seed, args.budget, progress, args.spam_runs, args.jobs
-    )
+    result = analyze(engine, args.runs, args.seed, args.budget, progress, args.spam_runs, args.jobs)
     if progress is not None:
         print(file=sys.stderr)
     if args.json:
