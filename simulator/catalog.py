@@ -20,7 +20,7 @@ def bundled_paths(extra: Path | None = None) -> list[Path]:
     if extra is not None:
         if not extra.is_dir():
             raise HuikuanError(Problem(str(extra), "not a directory of scenarios"))
-        found += sorted(extra.glob("*.yaml"))
+        found += sorted([*extra.glob("*.yaml"), *extra.glob("*.yml")])
     return found
 
 

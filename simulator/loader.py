@@ -13,7 +13,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from simulator.errors import Problem, ScenarioError
-from simulator.expressions import Expression, ExpressionError, compile_expression
+from simulator.expressions import (
+    BUILTIN_NAMES,
+    PLAIN_FUNCTIONS,
+    Expression,
+    ExpressionError,
+    compile_expression,
+)
 from simulator.model import Outcome, Scenario
 from simulator.yamlsafe import KeyPath, Marks, format_path, read_yaml
 
@@ -239,6 +245,13 @@ class _Compiler:
         self.need(sc.start, self.states, "state", ("start",))
         if sc.states[sc.start].terminal:
             raise self.fail(("start",), "the start state must not be terminal")
+        for var in sc.variables:
+            if var in BUILTIN_NAMES or var in PLAIN_FUNCTIONS:
+                raise self.fail(
+                    ("variables", var),
+                    f"`{var}` is a name the simulator already gives every expression",
+                    hint="pick another name, e.g. `debtor_" + var + "`",
+                )
         for cid, cause in sc.causes.items():
             for var, value in cause.set.items():
                 path: KeyPath = ("causes", cid, "set", var)

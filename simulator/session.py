@@ -11,6 +11,7 @@ from scoring.score import ScoreReport
 from simulator.engine import ENGINE_VERSION, Engine, Playthrough, Step
 from simulator.errors import LogError, Problem
 from simulator.loader import LoadedScenario, load_scenario
+from simulator.model import Text
 from simulator.session_log import LogContents, SessionLog, read_log
 
 
@@ -45,6 +46,8 @@ class Session:
         self.trainee = trainee
         self.log = log
         self.report: ScoreReport | None = None
+        # The debtor's first line, before any move (a front end shows it atop the transcript).
+        self.opening: Text | None = play.line if not play.steps else None
 
     @classmethod
     def start(
@@ -143,12 +146,14 @@ def resume(path: Path, engine: Engine | None = None) -> Session:
         raise LogError(Problem(str(path), "the scenario file has changed since this play began"))
     engine = engine or Engine(loaded)
     play = engine.start(int(contents.header["seed"]))
+    opening = play.line
     for logged in contents.steps:
         step = engine.play(play, str(logged["tactic"]))
         if _step_record(step) != logged:
             engine.close(play)
             raise LogError(Problem(str(path), f"step {step.index} does not replay"))
     session = Session(engine, play, str(contents.header.get("trainee", "")), None)
+    session.opening = opening
     session.log = SessionLog.reopen(path)
     session._finish_if_over()
     return session

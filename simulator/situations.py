@@ -339,7 +339,7 @@ class Graph:
         )
 
     def estimate(self) -> float:
-        """A loose upper bound on the situations: draws × states × days × facts × uses."""
+        """A rough size: draws × states × days × facts × uses (money and relationship left out)."""
         sc = self.engine.scenario
         draws = max(1, len(sc.causes))
         for name in self.key_vars:
@@ -349,11 +349,16 @@ class Graph:
 
     def _too_large(self, what: str) -> TooLarge:
         sc = self.engine.scenario
+        size = self.estimate()
+        if size > self.budget:
+            why = f"hidden draws × states × days × facts × uses alone give ~{size:.1e}"
+        else:
+            why = "money promised and paid, and the relationship, multiply the rest"
         return TooLarge(
             Problem(
                 self.engine.loaded.path,
-                f"'{sc.meta.id}' is too large to solve exactly: {what} "
-                f"(upper bound ~{self.estimate():.1e} situations; budget {self.budget:,})",
+                f"'{sc.meta.id}' is too large to solve exactly: {what}; {why} "
+                f"(budget {self.budget:,})",
                 hint="raise --budget, or narrow the variable ranges",
             )
         )

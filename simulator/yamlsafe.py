@@ -10,6 +10,7 @@ import yaml
 from simulator.errors import Problem, ScenarioError
 
 MAX_DEPTH = 40
+_VERSION = ("meta", "version")
 KeyPath = tuple[str | int, ...]
 
 # The C parser is ~10x faster; the checks below work on its events and nodes all the same.
@@ -150,7 +151,8 @@ class _Builder:
             self.marks.values[path] = (mark.line + 1, mark.column + 1)
             value: Any
             if kind is yaml.ScalarEvent:
-                value = self.scalar(event)
+                # A version is text as written: `version: 1.10` must not become 1.1.
+                value = event.value if path == _VERSION else self.scalar(event)
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise _fail(self.source, mark, f"nesting deeper than {MAX_DEPTH} levels")

@@ -195,6 +195,17 @@ def test_bot_plays_to_the_end(bot: str, tmp_path: Path) -> None:
     assert result["finished"] is True and result["outcome"] is not None
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_transcript_opens_with_the_line_the_seed_picked(seed: int, tmp_path: Path) -> None:
+    from simulator.engine import Engine
+    from simulator.loader import load_scenario
+
+    path = ROOT / "scenarios" / "malicious-delay.yaml"  # four opening lines
+    opening = Engine(load_scenario(path)).start(seed).line.get("zh")
+    done = huikuan("play", path, "--bot", "greedy", "--seed", str(seed), "--no-log", home=tmp_path)
+    assert done.stdout.splitlines()[1] == f"  对方: {opening}"
+
+
 def test_bot_writes_a_complete_log(tmp_path: Path) -> None:
     result = play_json(tmp_path, "--bot", "random")
     lines = Path(result["log_path"]).read_text(encoding="utf-8").splitlines()

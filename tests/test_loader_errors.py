@@ -53,6 +53,7 @@ CASES = [
     case("initial_out_of_range.yaml", 27, ["variables.cash", "initial value", "[0, 100000]"]),
     case("missing_note.yaml", 65, ["missing required key 'note'", "states.opening.on.probe[0]"]),
     case("nan_number.yaml", 100, ["anywhere.ask[0].relationship", "finite"]),
+    case("variable_builtin_name.yaml", 28, ["variables.day", "`day`", "already gives"]),
 ]
 
 
@@ -230,3 +231,11 @@ def test_cli_refuses_generated_input(kind: str, tmp_path: Path) -> None:
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(str(path))
     assert "Traceback" not in done.stderr
     assert not log_dir.exists()
+
+
+@pytest.mark.parametrize(("written", "read"), [("1.10", "1.10"), ("2", "2"), ('"1.0"', "1.0")])
+def test_version_is_read_as_written(tmp_path: Path, written: str, read: str) -> None:
+    text = (Path(__file__).parent / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "versioned.yaml"
+    path.write_text(text.replace('version: "1.0"', f"version: {written}", 1), encoding="utf-8")
+    assert load_scenario(path).scenario.meta.version == read

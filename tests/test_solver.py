@@ -91,7 +91,7 @@ def test_solve_json_has_par_line_and_size(capsys: pytest.CaptureFixture[str]) ->
 def test_solve_over_budget_refuses_with_estimate(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["solve", str(MINIMAL), "--budget", "10"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "too large" in err[0] and "upper bound" in err[0]
+    assert len(err) == 1 and "too large" in err[0] and "alone give ~" in err[0]
 
 
 def test_analyze_reports_bots_and_coverage(minimal) -> None:

@@ -1,0 +1,187 @@
+"""The trainer's guide (docs/scenario-format.md) cannot drift from the code.
+
+- every ```yaml block marked `<!-- complete-scenario -->` loads, lints without errors and
+  passes its own scripted tests;
+- every key of every model and every fixed word of the format is named in the guide;
+- the load errors it quotes under `<!-- real-errors -->` are exactly what the loader prints;
+- the default score weights it tabulates under `<!-- default-weights -->` are the code's;
+- the lint codes it lists under `<!-- lint-codes -->` are the linter's.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from simulator import model
+from simulator.errors import ScenarioError
+from simulator.loader import LoadedScenario, load_scenario, load_text
+from simulator.scripted import run_tests
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "scenario-format.md"
+COMPLETE = "<!-- complete-scenario -->"
+REAL_ERRORS = "<!-- real-errors -->"
+DEFAULT_WEIGHTS = "<!-- default-weights -->"
+LINT_CODES = "<!-- lint-codes -->"
+
+
+def _lines() -> list[str]:
+    return DOC.read_text(encoding="utf-8").splitlines()
+
+
+def _after(marker: str) -> list[tuple[int, list[str]]]:
+    """For each `marker` line: the 1-based line number where what follows starts, and the lines
+    of the fenced block (without its fences) or of the table right after it."""
+    lines = _lines()
+    found = []
+    for index, line in enumerate(lines):
+        if line.strip() != marker:
+            continue
+        start = index + 1
+        while start < len(lines) and not lines[start].strip():
+            start += 1
+        assert start < len(lines), f"{DOC.name}:{index + 1}: {marker} is followed by nothing"
+        if lines[start].startswith("```"):
+            end = start + 1
+            while end < len(lines) and lines[end].strip() != "```":
+                end += 1
+            assert end < len(lines), f"{DOC.name}:{start + 1}: unclosed code block"
+            found.append((start + 2, [lines[start], *lines[start + 1 : end]]))
+        else:
+            end = start
+            while end < len(lines) and lines[end].startswith("|"):
+                end += 1
+            found.append((start + 1, lines[start:end]))
+    return found
+
+
+def _complete_blocks() -> list[tuple[int, str]]:
+    blocks = []
+    for first, lines in _after(COMPLETE):
+        fence, body = lines[0], lines[1:]
+        assert fence.strip() == "```yaml", (
+            f"{DOC.name}:{first - 1}: {COMPLETE} must be followed by a ```yaml block"
+        )
+        blocks.append((first, "\n".join(body) + "\n"))
+    return blocks
+
+
+BLOCKS = _complete_blocks()
+
+
+def _load(first: int, text: str) -> LoadedScenario:
+    # Pad with blank lines so an error names the line of the guide itself.
+    return load_text("\n" * (first - 1) + text, str(DOC))
+
+
+def test_the_guide_has_complete_examples() -> None:
+    assert len(BLOCKS) >= 2, f"expected at least two {COMPLETE} blocks in {DOC}"
+
+
+@pytest.mark.parametrize(("first", "text"), BLOCKS, ids=[f"line{f}" for f, _ in BLOCKS])
+def test_complete_example_loads(first: int, text: str) -> None:
+    loaded = _load(first, text)
+    assert loaded.scenario.states
+    assert text.startswith("# yaml-language-server: $schema=../docs/scenario.schema.json\n")
+
+
+@pytest.mark.parametrize(("first", "text"), BLOCKS, ids=[f"line{f}" for f, _ in BLOCKS])
+def test_complete_example_passes_its_scripted_tests(first: int, text: str) -> None:
+    loaded = _load(first, text)
+    assert loaded.scenario.tests, "a complete example should show scripted tests"
+    failures = [f"{r.name}: {'; '.join(r.failures)}" for r in run_tests(loaded) if not r.passed]
+    assert not failures, failures
+
+
+@pytest.mark.parametrize(("first", "text"), BLOCKS, ids=[f"line{f}" for f, _ in BLOCKS])
+def test_complete_example_lints_without_errors(first: int, text: str) -> None:
+    lint = pytest.importorskip("simulator.lint")
+    errors = [str(f) for f in lint.lint(_load(first, text)) if f.severity == "error"]
+    assert not errors, errors
+
+
+def _models() -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = [model.Scenario]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.append(current)
+        for field in current.model_fields.values():
+            text = repr(field.annotation)
+            for name in dir(model):
+                candidate = getattr(model, name)
+                if (
+                    isinstance(candidate, type)
+                    and issubclass(candidate, BaseModel)
+                    and re.search(rf"\b{name}\b", text)
+                ):
+                    todo.append(candidate)
+    return found
+
+
+def test_every_key_of_the_format_is_named() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    models = _models()
+    assert model.Outcome in models and model.Expectation in models
+    missing = [
+        f"{m.__name__}.{name}" for m in models for name in m.model_fields if f"`{name}`" not in text
+    ]
+    assert not missing, f"keys the guide does not explain: {missing}"
+
+
+def test_every_fixed_word_is_named() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    enums: list[type[StrEnum]] = [model.DebtorType, model.OutcomeKind, model.Category]
+    missing = [w.value for e in enums for w in e if f"`{w.value}`" not in text]
+    assert not missing, f"words the guide does not list: {missing}"
+
+
+def test_quoted_load_errors_are_the_real_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    blocks = _after(REAL_ERRORS)
+    assert blocks, f"no {REAL_ERRORS} block in {DOC}"
+    quoted = [line for _, lines in blocks for line in lines[1:] if line.strip()]
+    assert len(quoted) >= 10
+    for line in quoted:
+        path = line.split(":", 1)[0]
+        with pytest.raises(ScenarioError) as caught:
+            load_scenario(path)
+        printed = [str(p) for p in caught.value.problems]
+        assert line in printed, f"the guide quotes\n  {line}\nbut the loader prints\n  " + (
+            "\n  ".join(printed)
+        )
+
+
+def _table(marker: str) -> list[list[str]]:
+    blocks = _after(marker)
+    assert len(blocks) == 1, f"expected one {marker} table in {DOC}"
+    rows = [[c.strip().strip("`") for c in row.strip("|").split("|")] for row in blocks[0][1]]
+    return [r for r in rows[1:] if not set("".join(r)) <= set("-: ")]
+
+
+def test_default_weights_table_matches_the_code() -> None:
+    rows = {r[0]: [float(x) for x in r[1:]] for r in _table(DEFAULT_WEIGHTS)}
+    expected = {
+        kind.value: [w.recovery, w.present_value, w.relationship, w.speed]
+        for kind, w in model.DEFAULT_WEIGHTS.items()
+    }
+    assert rows == expected
+
+
+def test_default_bands_are_stated() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    stated = " ".join(f"**{g}** ≥ {v:g}," for g, v in model.DEFAULT_BANDS.items())
+    assert stated.rstrip(",") in text
+
+
+def test_lint_codes_table_matches_the_linter() -> None:
+    lint = pytest.importorskip("simulator.lint")
+    rows = {r[0]: r[1] for r in _table(LINT_CODES)}
+    assert rows == {code: severity for code, (severity, _) in lint.CODES.items()}
