@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -12,7 +14,47 @@ from typing import IO, Any
 
 from simulator.errors import LogError, Problem
 
-LOG_FORMAT = 1
+# Format 2 adds to each line after the header the time it was written ("at") and, when a
+# signing key is configured, to every line an HMAC-SHA256 chained to the previous line ("sig").
+# Format 1 logs (neither) still read.
+LOG_FORMAT = 2
+READABLE_FORMATS = (1, 2)
+KEY_ENV, KEY_FILE_ENV = "HUIKUAN_SIGNING_KEY", "HUIKUAN_SIGNING_KEY_FILE"
+SIGNATURE = "HMAC-SHA256"
+_ENVELOPE = ("at", "sig")
+
+
+def signing_key(key_file: Path | None = None) -> bytes | None:
+    """The signing key: `key_file`, else $HUIKUAN_SIGNING_KEY, else the file $..._KEY_FILE names."""
+    if key_file is None:
+        text = os.environ.get(KEY_ENV, "").strip()
+        if text:
+            return text.encode("utf-8")
+        named = os.environ.get(KEY_FILE_ENV, "").strip()
+        if not named:
+            return None
+        key_file = Path(named)
+    try:
+        key = key_file.read_bytes().strip()
+    except OSError as exc:
+        raise LogError(Problem(str(key_file), f"cannot read signing key: {exc.strerror}")) from None
+    if not key:
+        raise LogError(Problem(str(key_file), "the signing key file is empty"))
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A short public name for a key, so a grader can tell which key signed a log."""
+    return hashlib.sha256(b"huikuan-key-id:" + key).hexdigest()[:16]
+
+
+def _canonical(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+
+def _sign(key: bytes, previous: str, record: dict[str, Any]) -> str:
+    message = (previous + "\n" + _canonical(record)).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def default_log_dir() -> Path:
@@ -26,15 +68,20 @@ def _now() -> str:
 
 
 def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:40] or "anon"
+    # Letters of any script stay (张伟 is a usual trainee name); path separators and dots do not.
+    return re.sub(r"[^\w-]+", "_", text, flags=re.UNICODE)[:40] or "anon"
 
 
 class SessionLog:
     """An open log; every line reaches the disk before the next move is taken."""
 
-    def __init__(self, path: Path, handle: IO[str]) -> None:
+    def __init__(
+        self, path: Path, handle: IO[str], key: bytes | None = None, previous: str = ""
+    ) -> None:
         self.path = path
         self._handle = handle
+        self._key = key
+        self._previous = previous
 
     @classmethod
     def create(cls, directory: Path, header: dict[str, Any]) -> SessionLog:
@@ -53,8 +100,12 @@ class SessionLog:
                 continue
             except OSError as exc:
                 raise LogError(Problem(str(path), f"cannot write log: {exc.strerror}")) from None
-            log = cls(path, handle)
-            log.write({"type": "header", "log_format": LOG_FORMAT, "started": _now(), **header})
+            key = signing_key()
+            log = cls(path, handle, key)
+            first = {"type": "header", "log_format": LOG_FORMAT, "started": _now(), **header}
+            if key is not None:
+                first["signature"] = {"alg": SIGNATURE, "key_id": key_id(key)}
+            log.write(first)
             return log
         raise LogError(Problem(str(directory), "too many logs with the same name"))
 
@@ -66,10 +117,25 @@ class SessionLog:
         if len(whole) != len(data):
             with path.open("r+b") as raw:
                 raw.truncate(len(whole))
-        return cls(path, path.open("a", encoding="utf-8"))
+        # A signed log goes on signing (with the key configured now) from its last whole line.
+        lines = whole.splitlines()
+        key, previous = None, ""
+        try:
+            signed = "signature" in json.loads(lines[0])
+            previous = str(json.loads(lines[-1]).get("sig", ""))
+        except (IndexError, ValueError, AttributeError):
+            signed = False
+        if signed:
+            key = signing_key()
+        return cls(path, path.open("a", encoding="utf-8"), key, previous)
 
     def write(self, record: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        if record.get("type") != "header":
+            record = {**record, "at": _now()}
+        if self._key is not None:
+            sig = _sign(self._key, self._previous, record)
+            record, self._previous = {**record, "sig": sig}, sig
+        self._handle.write(_canonical(record) + "\n")
         self._handle.flush()
         os.fsync(self._handle.fileno())
 
@@ -87,6 +153,9 @@ class LogContents:
     final: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
+    # When each step and the final line were written (format 2; None in older logs).
+    stamps: list[str | None] = field(default_factory=list)
+    ended: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -124,17 +193,49 @@ def read_log(path: Path) -> LogContents:
     if not records or records[0][1].get("type") != "header":
         raise LogError(Problem(source, "not a huikuan session log (no header line)", 1, 1))
     header = records[0][1]
-    if header.get("log_format") != LOG_FORMAT:
+    header.pop("sig", None)
+    if header.get("log_format") not in READABLE_FORMATS:
         raise LogError(
             Problem(source, f"unsupported log format {header.get('log_format')!r}", 1, 1)
         )
     contents = LogContents(path, header, problems=problems, truncated=truncated)
     for number, record in records[1:]:
         kind = record.get("type")
+        at, _ = (record.pop(name, None) for name in _ENVELOPE)
         if kind == "step":
             contents.steps.append(record)
+            contents.stamps.append(at if isinstance(at, str) else None)
         elif kind == "final":
             contents.final = record
+            contents.ended = at if isinstance(at, str) else None
         else:
             problems.append(Problem(source, f"unknown record type {kind!r} skipped", number, 1))
     return contents
+
+
+def check_signatures(path: Path, key: bytes) -> str | None:
+    """Why the log's signature chain does not hold with `key`, or None when every line is signed.
+
+    A partial last line (a crash mid-write) is not part of the chain.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    previous = ""
+    for number, raw in enumerate(data.split(b"\n")[:-1], start=1):
+        try:
+            record = json.loads(raw.decode("utf-8"))
+            sig = record.pop("sig", None) if isinstance(record, dict) else None
+        except (UnicodeDecodeError, ValueError):
+            return f"line {number} is corrupt, the signature chain is broken there"
+        if number == 1:
+            signature = record.get("signature")
+            if not isinstance(signature, dict):
+                return "unsigned log (no signature in the header)"
+            if signature.get("key_id") != key_id(key):
+                return "signed with a different key"
+        if not isinstance(sig, str) or not hmac.compare_digest(sig, _sign(key, previous, record)):
+            return f"line {number}: signature does not match (edited, or lines removed)"
+        previous = sig
+    return None

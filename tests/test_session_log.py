@@ -137,3 +137,13 @@ def test_resume_refuses_changed_scenario(tmp_path: Path) -> None:
     assert session.log is not None
     with pytest.raises(LogError, match="changed"):
         resume(session.log.path)
+
+
+@pytest.mark.parametrize(("trainee", "part"), [("张伟", "张伟"), ("../../etc/x", "_etc_x"), ("", "anon")])
+def test_log_name_keeps_letters_and_stays_in_the_log_dir(
+    engine: Engine, tmp_path: Path, trainee: str, part: str
+) -> None:
+    session = Session.start(engine, 1, trainee, tmp_path)
+    assert session.log is not None
+    assert session.log.path.parent == tmp_path and part in session.log.path.name
+    session.log.close()

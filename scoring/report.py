@@ -1,0 +1,275 @@
+"""The cohort report: one self-contained HTML file (inline CSS and SVG, Chinese text)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+from scoring.exports import STATUS_ZH
+from simulator.errors import HuikuanError
+from simulator.loader import LoadedScenario, decode, load_text
+
+MOST_REPLAYED = 2000  # attempts per scenario valued with the solver
+STYLE = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
+sans-serif;margin:2rem auto;max-width:60rem;color:#222;line-height:1.5;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #c0392b;padding-bottom:.2rem;
+margin-top:2rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left}th{background:#f6f0ee}
+td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}
+.flag{color:#c0392b}figure{margin:.5rem 0 1.5rem}figcaption{font-size:.9rem;color:#555}
+"""
+
+
+def _loaded(sources: dict[str, tuple[str, bytes]]) -> dict[str, LoadedScenario]:
+    found = {}
+    for sha, (path, data) in sources.items():
+        try:
+            found[sha] = load_text(decode(data, path), path, sha)
+        except HuikuanError:
+            continue
+    return found
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _table(head: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    for row in rows:
+        cells = (
+            f'<td class="n">{escape(str(v))}</td>' if i in numeric else f"<td>{escape(str(v))}</td>"
+            for i, v in enumerate(row)
+        )
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def histogram(scores: list[float], title: str) -> str:
+    """An inline SVG bar chart of scores in ten bins of ten points."""
+    bins = [0] * 10
+    for value in scores:
+        bins[min(9, int(value // 10))] += 1
+    width, height, left, bottom, top = 420, 210, 36, 28, 36
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    tallest = max(bins) or 1
+    bar = plot_w / 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        f'<text x="{left}" y="16" font-size="13">{escape(title)}</text>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
+        'stroke="#555"/>',
+    ]
+    for i, count in enumerate(bins):
+        h = plot_h * count / tallest
+        x = left + i * bar
+        y = top + plot_h - h
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" '
+            f'fill="{"#c0392b" if i < 6 else "#2e86c1"}"><title>{i * 10}–{i * 10 + 10}分：'
+            f"{count} 次</title></rect>"
+        )
+        if count:
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" font-size="10" '
+                f'text-anchor="middle">{count}</text>'
+            )
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" font-size="10">{i * 10}</text>')
+    parts.append(
+        f'<text x="{width - 10}" y="{height - 2}" font-size="10" text-anchor="end">得分</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass
+class Costly:
+    """One (state, tactic) decision as the cohort made it."""
+
+    scenario: str
+    state: str
+    tactic: str
+    count: int = 0
+    regret: float = 0.0
+    scores: list[float] = field(default_factory=list)
+    better: Counter[str] = field(default_factory=Counter)
+
+
+def _regret(loaded: LoadedScenario, rows: list[dict[str, Any]], budget: int) -> list[Costly]:
+    """Decisions valued by the solver (regret); an empty list if the solver refuses."""
+    from simulator.engine import Engine
+    from simulator.solver import Solver, annotate_regret
+
+    engine = Engine(loaded)
+    try:
+        solver = Solver(engine, budget)
+        solver.solve()
+    except (HuikuanError, RecursionError, MemoryError):
+        return []
+    found: dict[tuple[str, str], Costly] = {}
+    for row in rows[-MOST_REPLAYED:]:
+        play = engine.start(int(row["seed"]))
+        try:
+            for tactic in row["moves"]:
+                engine.play(play, tactic)
+            decisions = annotate_regret(engine, play, solver)
+        except (HuikuanError, ValueError, KeyError):
+            continue
+        finally:
+            engine.close(play)
+        for d in decisions:
+            if d.regret is None:
+                continue
+            entry = found.setdefault((d.state_from, d.tactic), Costly(row["scenario"], *(
+                d.state_from, d.tactic)))  # fmt: skip
+            entry.count += 1
+            entry.regret += d.regret
+            if d.best_tactic and d.best_tactic != d.tactic:
+                entry.better[d.best_tactic] += 1
+    return sorted(found.values(), key=lambda c: -c.regret)
+
+
+def _lowest(rows: list[dict[str, Any]]) -> list[Costly]:
+    """Without a solver: decisions by the mean final score of the attempts that made them."""
+    found: dict[tuple[str, str], Costly] = {}
+    for row in rows:
+        for d in (row["report"] or {}).get("decisions", []):
+            entry = found.setdefault((d["state_from"], d["tactic"]), Costly(
+                row["scenario"], d["state_from"], d["tactic"]))  # fmt: skip
+            entry.count += 1
+            entry.scores.append(float(row["score"]))
+    return sorted(found.values(), key=lambda c: statistics.fmean(c.scores))
+
+
+def _name(loaded: LoadedScenario | None, tactic: str) -> str:
+    if loaded and tactic in loaded.scenario.tactics:
+        return f"{loaded.scenario.tactics[tactic].name.zh}（{tactic}）"
+    return tactic
+
+
+def _trainees(rows: list[dict[str, Any]]) -> str:
+    people: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        people.setdefault(row["trainee"], []).append(row)
+    table = []
+    for trainee, mine in sorted(people.items()):
+        scored = [r["score"] for r in mine if r["status"] == "verified"]
+        table.append([
+            trainee,
+            next((r["cohort"] for r in mine if r["cohort"]), ""),
+            len(mine),
+            len(scored),
+            _number(max(scored) if scored else None),
+            _number(statistics.fmean(scored) if scored else None),
+            sum(1 for r in mine if r["status"] == "verified" and r["passed"]),
+            sum(len(r["violations"] or []) for r in mine if r["status"] == "verified"),
+            sum(1 for r in mine if r["status"] not in ("verified", "incomplete")),
+        ])  # fmt: skip
+    head = ["学员", "批次", "尝试", "已核验完成", "最高分", "平均分", "通过", "违规", "被标记"]
+    return _table(head, table, {2, 3, 4, 5, 6, 7, 8})
+
+
+def _scenario_section(
+    sid: str, rows: list[dict[str, Any]], loaded: LoadedScenario | None, budget: int
+) -> str:
+    done = [r for r in rows if r["status"] == "verified"]
+    title = (loaded.scenario.meta.title.zh if loaded else None) or rows[0]["title_zh"] or sid
+    out = [f"<h3>{escape(title)} <span class='muted'>({escape(sid)})</span></h3>"]
+    if not done:
+        return "".join([*out, "<p class='muted'>尚无已核验的完成记录。</p>"])
+    scores = [float(r["score"]) for r in done]
+    passed = sum(1 for r in done if r["passed"])
+    out.append(
+        f"<p>完成 {len(done)} 次；平均分 {statistics.fmean(scores):.1f}，"
+        f"中位数 {statistics.median(scores):.1f}，通过率 {passed / len(done):.0%}。</p>"
+    )
+    caption = "<figcaption>每 10 分一档的次数（红色为 60 分以下）</figcaption>"
+    out.append(f"<figure>{histogram(scores, f'{title}：得分分布')}{caption}</figure>")
+    same = [r for r in done if loaded and r["scenario_sha256"] == loaded.sha256]
+    costly = _regret(loaded, same, budget) if loaded and same else []
+    if costly:
+        out.append("<h4>代价最高的决策（求解器估算的期望损失）</h4>")
+        table = [
+            [c.state, _name(loaded, c.tactic), c.count, f"{c.regret / c.count:.1f}",
+             f"{c.regret:.0f}", "、".join(_name(loaded, t) for t, _ in c.better.most_common(2))]
+            for c in costly[:10] if c.regret > 0
+        ]  # fmt: skip
+        head = ["局面", "所选策略", "次数", "平均损失（分）", "总损失", "更好的选择"]
+        out.append(_table(head, table, {2, 3, 4}) if table else "<p>没有造成损失的决策。</p>")
+    else:
+        out.append("<h4>得分最低的决策（求解器不可用：按所在尝试的平均得分）</h4>")
+        table = [
+            [c.state, _name(loaded, c.tactic), c.count, f"{statistics.fmean(c.scores):.1f}"]
+            for c in _lowest(done)[:10]
+        ]
+        out.append(_table(["局面", "所选策略", "次数", "平均得分"], table, {2, 3}))
+    return "".join(out)
+
+
+def _violations(rows: list[dict[str, Any]]) -> str:
+    counts: Counter[str] = Counter()
+    people: dict[str, set[str]] = {}
+    for row in rows:
+        if row["status"] != "verified":
+            continue
+        for d in (row["report"] or {}).get("decisions", []):
+            violation = d.get("violation")
+            if violation:
+                text = f"{violation.get('zh') or violation.get('en')}（{row['scenario']}）"
+                counts[text] += 1
+                people.setdefault(text, set()).add(row["trainee"])
+    if not counts:
+        return "<p>没有违规记录。</p>"
+    table = [[text, n, len(people[text])] for text, n in counts.most_common()]
+    return _table(["违规行为（案例）", "次数", "涉及学员"], table, {1, 2})
+
+
+def render(
+    rows: list[dict[str, Any]],
+    sources: dict[str, tuple[str, bytes]],
+    flagged: list[dict[str, Any]] | None = None,
+    budget: int = 50_000,
+) -> str:
+    """The whole report as one HTML document; `flagged` are the flagged files to list."""
+    loaded = _loaded(sources)
+    statuses = Counter(r["status"] for r in rows)
+    flagged = flagged or []
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    cohorts = sorted({r["cohort"] for r in rows if r["cohort"]})
+    out = [
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>回款训练成绩报告</title><style>{STYLE}</style></head><body>",
+        "<h1>回款训练成绩报告</h1>",
+        f"<p class='muted'>生成于 {now}；批次：{escape('、'.join(cohorts) or '未指定')}</p>",
+        f"<p>共 {len(rows)} 次尝试，{len({r['trainee'] for r in rows})} 名学员："
+        f"已核验 {statuses['verified']}，未完成 {statuses['incomplete']}，"
+        f"<span class='flag'>被标记的日志 {len(flagged)} 份</span>。</p>",
+        "<h2>学员成绩</h2>",
+        _trainees(rows) if rows else "<p>还没有成绩。</p>",
+        "<h2>各案例得分分布与常见失误</h2>",
+    ]
+    by_scenario: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_scenario.setdefault(row["scenario"], []).append(row)
+    for sid, mine in sorted(by_scenario.items()):
+        shas = {r["scenario_sha256"] for r in mine if r["status"] == "verified"}
+        scenario = next((loaded[s] for s in sorted(shas) if s in loaded), None)
+        out.append(_scenario_section(sid, mine, scenario, budget))
+    out += ["<h2>违规行为</h2>", _violations(rows), "<h2>被标记的日志</h2>"]
+    if flagged:
+        table = [[r["path"], r["trainee"] or "", STATUS_ZH.get(r["status"], r["status"]),
+                  r["detail"]] for r in flagged]  # fmt: skip
+        out.append(_table(["日志文件", "学员", "状态", "说明"], table))
+    else:
+        out.append("<p>没有被标记的日志。</p>")
+    out.append("</body></html>\n")
+    return "".join(out)
