@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for module in (play, author, analysis, grader, trainer):
         module.register(sub)
+    play.register_home(parser)
     return parser
 
 
@@ -36,9 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
-            from simulator.console import home
-
-            return home(lang="zh")
+            return play.home(args)
         result: int = args.func(args)
         return result
     except HuikuanError as exc:

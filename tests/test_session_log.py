@@ -139,7 +139,9 @@ def test_resume_refuses_changed_scenario(tmp_path: Path) -> None:
         resume(session.log.path)
 
 
-@pytest.mark.parametrize(("trainee", "part"), [("张伟", "张伟"), ("../../etc/x", "_etc_x"), ("", "anon")])
+@pytest.mark.parametrize(
+    ("trainee", "part"), [("张伟", "张伟"), ("../../etc/x", "_etc_x"), ("", "anon")]
+)
 def test_log_name_keeps_letters_and_stays_in_the_log_dir(
     engine: Engine, tmp_path: Path, trainee: str, part: str
 ) -> None:

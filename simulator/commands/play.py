@@ -23,8 +23,11 @@ def register(sub: Any) -> None:
     )
     play.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled id")
     play.add_argument("--seed", type=int, help="the seed (default: a fresh random one)")
-    play.add_argument("--trainee", help="trainee name or ID (default: your login name)")
-    play.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    play.add_argument(
+        "--trainee",
+        help="trainee name or ID (default: the one saved on this machine; headless: your login)",
+    )
+    play.add_argument("--lang", choices=("zh", "en"), help="language (default zh)")
     play.add_argument("--log-dir", type=Path, help="where to write the session log")
     play.add_argument("--no-log", action="store_true", help="write no session log")
     play.add_argument("--scenarios", type=Path, help="a directory of extra scenarios")
@@ -32,6 +35,12 @@ def register(sub: Any) -> None:
     how.add_argument("--moves", help="comma-separated tactic ids to play headless")
     how.add_argument("--bot", choices=BOTS, help="let a bot play headless")
     play.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    play.add_argument(
+        "--plain", action="store_true", help="play line by line instead of the full-screen TUI"
+    )
+    play.add_argument(
+        "--reveal", action="store_true", help="trainer view: show the hidden numbers while playing"
+    )
     play.add_argument(
         "--regret",
         action="store_true",
@@ -45,16 +54,68 @@ def register(sub: Any) -> None:
     listing.set_defaults(func=_list)
 
 
+def register_home(parser: argparse.ArgumentParser) -> None:
+    """Options of `huikuan` with no command (the TUI home screen)."""
+    home = parser.add_argument_group("home screen (huikuan with no command)")
+    home.add_argument("--lang", dest="home_lang", choices=("zh", "en"), help="language")
+    home.add_argument("--trainee", dest="home_trainee", metavar="ID", help="trainee name or ID")
+    home.add_argument(
+        "--log-dir", dest="home_log_dir", metavar="DIR", type=Path, help="session log directory"
+    )
+    home.add_argument(
+        "--scenarios", dest="home_scenarios", metavar="DIR", type=Path, help="extra scenarios"
+    )
+    home.add_argument("--plain", dest="home_plain", action="store_true", help="no full-screen TUI")
+
+
+def _tty() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def home(args: argparse.Namespace) -> int:
+    """`huikuan`: the TUI home screen on a terminal, else the plain-terminal list."""
+    if args.home_scenarios is not None and not args.home_scenarios.is_dir():
+        raise HuikuanError(Problem(str(args.home_scenarios), "not a directory of scenarios"))
+    if args.home_plain or not _tty():
+        from simulator.console import home as plain_home
+
+        return plain_home(lang=args.home_lang or "zh")
+    from simulator.tui.app import make_app
+
+    app = make_app(
+        trainee=args.home_trainee,
+        lang=args.home_lang,
+        log_dir=args.home_log_dir or default_log_dir(),
+        scenarios=args.home_scenarios,
+    )
+    return app.run() or EXIT_OK
+
+
 def _play(args: argparse.Namespace) -> int:
     from simulator.catalog import resolve
     from simulator.engine import Engine
     from simulator.loader import load_scenario
     from simulator.session import Session
 
-    loaded = load_scenario(resolve(args.scenario, args.scenarios))
+    path = resolve(args.scenario, args.scenarios)
+    loaded = load_scenario(path)
+    log_dir = None if args.no_log else (args.log_dir or default_log_dir())
+    if args.moves is None and args.bot is None and not args.plain and _tty():
+        from simulator.tui.app import make_app
+
+        app = make_app(
+            path,
+            seed=args.seed,
+            trainee=args.trainee,
+            lang=args.lang,
+            log_dir=log_dir,
+            scenarios=args.scenarios,
+            reveal=args.reveal,
+        )
+        return app.run() or EXIT_OK
+    args.lang = args.lang or "zh"
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     trainee = args.trainee or _login()
-    log_dir = None if args.no_log else (args.log_dir or default_log_dir())
     engine = Engine(loaded)
     if args.moves is None and args.bot is None:
         from simulator.console import play_interactive

@@ -1,1 +1,1 @@
-"""huikuan package."""
+"""The trainee's Textual front end: home, play, debrief, help and dialogs."""
