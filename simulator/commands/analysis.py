@@ -9,17 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from simulator.commands import positive
+
 EXIT_OK = 0
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
-    return value
 
 
 def register(sub: Any) -> None:
@@ -30,7 +22,7 @@ def register(sub: Any) -> None:
     solve.add_argument("--json", action="store_true", help="print the result as one JSON object")
     solve.add_argument(
         "--budget",
-        type=_positive,
+        type=positive,
         default=DEFAULT_BUDGET,
         help=f"most situations to explore before refusing (default {DEFAULT_BUDGET:,})",
     )
@@ -41,17 +33,15 @@ def register(sub: Any) -> None:
         "analyze", help="Monte Carlo with bots: distributions, coverage and warning flags"
     )
     analyze.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled id")
-    analyze.add_argument(
-        "--runs", type=_positive, default=1000, help="plays per bot (default 1000)"
-    )
+    analyze.add_argument("--runs", type=positive, default=1000, help="plays per bot (default 1000)")
     analyze.add_argument(
         "--spam-runs",
-        type=_positive,
+        type=positive,
         help="plays per one-tactic spammer (default the smaller of --runs and 500)",
     )
     analyze.add_argument(
         "--jobs",
-        type=_positive,
+        type=positive,
         default=os.cpu_count() or 1,
         help="worker processes (default: one per CPU; 1 plays everything in this process)",
     )
@@ -59,7 +49,7 @@ def register(sub: Any) -> None:
     analyze.add_argument("--json", action="store_true", help="print the result as one JSON object")
     analyze.add_argument(
         "--budget",
-        type=_positive,
+        type=positive,
         default=DEFAULT_BUDGET,
         help="the solver's budget for the optimal bot and the par",
     )

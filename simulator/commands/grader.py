@@ -10,21 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from simulator.commands import positive
 from simulator.errors import HuikuanError, Problem
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 FORMATS = ("csv", "moodle", "canvas", "xlsx", "json", "xapi")
 PASSWORD_ENV = "HUIKUAN_LRS_PASSWORD"
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
-    return value
 
 
 def _selection(parser: Any) -> None:
@@ -45,7 +36,7 @@ def register(sub: Any) -> None:
     grade.add_argument("--scenarios", type=Path, help="a directory of scenario files to match")
     grade.add_argument("--cohort", help="a cohort name stored with each new attempt")
     grade.add_argument("--key-file", type=Path, help="verify signatures with this key")
-    grade.add_argument("--jobs", type=_positive, help="replay processes (default: one per CPU)")
+    grade.add_argument("--jobs", type=positive, help="replay processes (default: one per CPU)")
     grade.add_argument("--json", action="store_true", help="print the summary as JSON")
     grade.set_defaults(func=_grade)
 
@@ -63,7 +54,7 @@ def register(sub: Any) -> None:
     push.add_argument("--lrs", required=True, help="the LRS xAPI endpoint URL")
     push.add_argument("--user", required=True, help="LRS user (basic auth)")
     push.add_argument("--password", help=f"LRS password (default ${PASSWORD_ENV})")
-    push.add_argument("--batch-size", type=_positive, default=100, help="statements per POST")
+    push.add_argument("--batch-size", type=positive, default=100, help="statements per POST")
     push.add_argument("--retries", type=int, default=3, help="retries per batch (default 3)")
     push.add_argument("--base-iri", help="IRI for activities and accounts")
     push.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -75,7 +66,7 @@ def register(sub: Any) -> None:
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.add_argument("--cohort", help="only the attempts graded with this --cohort")
     report.add_argument(
-        "--budget", type=_positive, default=50_000, help="solver size limit for regret"
+        "--budget", type=positive, default=50_000, help="solver size limit for regret"
     )
     report.set_defaults(func=_report)
 
