@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from scoring.score import Payment, PlayRecord, total
-from simulator.engine import Engine, Playthrough, promised_after
+from simulator.engine import Engine, promised_after
+from simulator.playthrough import Playthrough
 
 Policy = Callable[[Engine, Playthrough], str]
 BOTS = ("random", "greedy", "optimal")

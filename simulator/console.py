@@ -6,8 +6,9 @@ import secrets
 import unicodedata
 from pathlib import Path
 
-from simulator.engine import Engine, relationship_word
+from simulator.engine import Engine
 from simulator.labels import CATEGORY_LABELS, DEBTOR_LABELS, outcome_label
+from simulator.playthrough import relationship_word
 from simulator.session import Session
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from scoring.score import ScoreReport
-from simulator.engine import ENGINE_VERSION, Engine, Playthrough, Step
+from simulator.engine import ENGINE_VERSION, Engine
 from simulator.errors import LogError, Problem
 from simulator.loader import LoadedScenario, load_scenario
 from simulator.model import Text
+from simulator.playthrough import Playthrough, Step
 from simulator.session_log import LogContents, SessionLog, read_log
 
 

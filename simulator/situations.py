@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.score import Payment, total
-from simulator.engine import Engine, Situation, Step, TacticOption, relationship_word
+from simulator.engine import Engine
 from simulator.errors import HuikuanError, Problem
 from simulator.expressions import Evaluator, Expression
 from simulator.loader import CompiledOutcome
 from simulator.model import Choice, OutcomeKind, Range, Text
+from simulator.playthrough import Situation, Step, TacticOption, relationship_word
 from simulator.yamlsafe import format_path
 
 # An integer range wider than this is not enumerated value by value but in equal strata.

@@ -10,7 +10,8 @@ from typing import Any
 
 from scoring.score import Decision
 from simulator.bots import Policy, greedy_policy
-from simulator.engine import Engine, Playthrough
+from simulator.engine import Engine
+from simulator.playthrough import Playthrough
 from simulator.situations import DEFAULT_BUDGET, Graph, Observation, TooLarge, observed, view
 
 NONE = -math.inf

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from simulator.bots import autoplay, make_policy
-from simulator.engine import Engine, relationship_word
+from simulator.engine import Engine
 from simulator.model import OutcomeKind
+from simulator.playthrough import relationship_word
 
 
 def _history(engine: Engine, seed: int, bot: str) -> list[dict[str, object]]:

@@ -16,9 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from scoring.score import Decision, ScoreReport
-from simulator.engine import Engine, Playthrough
+from simulator.engine import Engine
 from simulator.errors import HuikuanError
 from simulator.labels import outcome_label
+from simulator.playthrough import Playthrough
 from simulator.session import Session
 from simulator.tui.i18n import label, tr
 from simulator.tui.view import columns, money

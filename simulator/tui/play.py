@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from simulator.engine import Step, TacticOption
 from simulator.labels import outcome_label
+from simulator.playthrough import Step, TacticOption
 from simulator.session import Session
 from simulator.tui import view
 from simulator.tui.i18n import tr

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from textual.content import Content
 
-from simulator.engine import (
+from simulator.labels import CATEGORY_LABELS
+from simulator.model import Category, Scenario
+from simulator.playthrough import (
     RELATIONSHIP_WORDS,
     Playthrough,
     Step,
     TacticOption,
     relationship_word,
 )
-from simulator.labels import CATEGORY_LABELS
-from simulator.model import Category, Scenario
 from simulator.session import Session
 from simulator.tui.i18n import label, tr
 
