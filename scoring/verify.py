@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from scoring.score import ScoreReport
 from simulator.engine import Engine
 from simulator.errors import HuikuanError
 from simulator.loader import LoadedScenario, decode, load_scenario, load_text
-from simulator.session import _final_record, _step_record
+from simulator.session import replay_log
 from simulator.session_log import LogContents, check_signatures, read_log
 
 # Statuses, from worst to best; the FLAGGED ones make grade exit 1.
@@ -134,30 +134,6 @@ def _report(report: ScoreReport) -> dict[str, Any]:
     return data
 
 
-def _replay(engine: Engine, contents: LogContents) -> tuple[ScoreReport | None, str]:
-    """The replay's report (as if ended now, if cut) or, if it differs from the log, where."""
-    play = engine.start(int(contents.header["seed"]))
-    for index, logged in enumerate(contents.steps):
-        tactic = str(logged.get("tactic"))
-        try:
-            step = engine.play(play, tactic)
-        except (ValueError, KeyError, HuikuanError) as exc:
-            engine.close(play)
-            return None, f"step {index} ({tactic}) does not replay: {exc}"
-        if _step_record(step) != logged:
-            engine.close(play)
-            return None, f"step {index} ({tactic}) differs from the replay"
-    report, over = engine.report(play), play.over
-    engine.close(play)
-    if contents.final is not None:
-        if not over:
-            return None, "the log says finished, the replay is not"
-        # The final line has no decisions: leave them out of the (slow) comparison copy.
-        if _final_record(replace(report, decisions=())) != contents.final:
-            return None, "the final score differs from the replay"
-    return report, ""
-
-
 def _row(
     contents: LogContents, report: dict[str, Any] | None, loaded: LoadedScenario | None
 ) -> dict[str, Any]:
@@ -241,7 +217,7 @@ def _verify(
         loaded = index.loaded(sha)
         verdict.scenario_path = index.sources[sha][0]
         engine = index.engine(sha)
-        replayed, mismatch = _replay(engine, contents)
+        replayed, mismatch = replay_log(engine, contents)
         if replayed is None:
             corrupt = bool(contents.problems)
             issues.append(("corrupt" if corrupt else "tampered", mismatch))

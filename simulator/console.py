@@ -30,8 +30,7 @@ def print_transcript(session: Session, lang: str) -> None:
     sc = engine.scenario
     zh = lang == "zh"
     print(f"{sc.meta.title.get(lang)}  ({sc.meta.id} v{sc.meta.version}, seed {play.seed})")
-    opening = session.opening or sc.states[sc.start].lines[0]
-    print(f"  {'对方' if zh else 'Debtor'}: {opening.get(lang)}")
+    print(f"  {'对方' if zh else 'Debtor'}: {play.opening.get(lang)}")
     for step in play.steps:
         tactic = sc.tactics[step.tactic]
         day = f"第{step.day}天" if zh else f"day {step.day}"

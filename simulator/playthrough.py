@@ -121,6 +121,34 @@ class Situation(Protocol):
     def relationship(self) -> float: ...
 
 
+class Readings:
+    """What any situation reads off its variables: shared by playthroughs and solver nodes."""
+
+    __slots__ = ()
+    env: dict[str, Any]
+    outcome: OutcomeKind | None
+
+    @property
+    def over(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def day(self) -> int:
+        return int(self.env["day"])
+
+    @property
+    def recovered(self) -> float:
+        return float(self.env["recovered"])
+
+    @property
+    def secured(self) -> float:
+        return float(self.env["secured"])
+
+    @property
+    def relationship(self) -> float:
+        return float(self.env["relationship"])
+
+
 class MachineToken:
     """The object transitions moves between states; it points back to its playthrough."""
 
@@ -132,7 +160,7 @@ class MachineToken:
 
 
 @dataclass(eq=False)
-class Playthrough:
+class Playthrough(Readings):
     """The whole changing state of one play; the engine alone changes it."""
 
     seed: int
@@ -155,30 +183,13 @@ class Playthrough:
     offers: dict[str, list[tuple[CompiledOutcome, float]]] | None = None
     palette: list[TacticOption] | None = None
     evaluate: Evaluator = field(init=False)
+    # The debtor's first line, before any move (the transcript starts with it).
+    opening: Text = field(init=False)
 
     def __post_init__(self) -> None:
+        self.opening = self.line
         self.evaluate = Evaluator(self.env, self.revealed.__contains__, self.uses.__getitem__)
 
     @property
     def state(self) -> str:
         return self.token.state if self.token is not None else self.final_state
-
-    @property
-    def over(self) -> bool:
-        return self.outcome is not None
-
-    @property
-    def day(self) -> int:
-        return int(self.env["day"])
-
-    @property
-    def recovered(self) -> float:
-        return float(self.env["recovered"])
-
-    @property
-    def secured(self) -> float:
-        return float(self.env["secured"])
-
-    @property
-    def relationship(self) -> float:
-        return float(self.env["relationship"])

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from simulator.errors import HuikuanError, Problem
 from simulator.model import DebtorType
+from simulator.schema import SHIPPED_SCHEMA
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# The JSON Schema shipped with the package, so editors can check a file written anywhere.
-SCHEMA_FILE = TEMPLATES / "scenario.schema.json"
+SCHEMA_FILE = SHIPPED_SCHEMA
 TYPES = tuple(t.value for t in DebtorType)
 # A lower-case slug: it becomes meta.id (whose pattern is ^[a-z][a-z0-9_-]*$) and the file name.
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
@@ -47,16 +46,3 @@ def render(name: str, debtor_type: str) -> str:
         raise HuikuanError(Problem(debtor_type, f"unknown type; choose from {', '.join(TYPES)}"))
     text = (TEMPLATES / f"{debtor_type}.yaml").read_text(encoding="utf-8")
     return text.replace("{{schema}}", schema_reference()).replace("{{name}}", name)
-
-
-def main() -> int:
-    """Rewrite the shipped schema from the models (run after changing simulator/model.py)."""
-    from simulator.schema import schema_text
-
-    SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
-    print(f"wrote {SCHEMA_FILE}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,10 @@ from typing import Any
 
 from simulator.model import Scenario
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "scenario.schema.json"
+_HERE = Path(__file__).resolve().parent
+SCHEMA_PATH = _HERE.parent / "docs" / "scenario.schema.json"
+# The copy inside the package: `huikuan new` points editors at it wherever the file is written.
+SHIPPED_SCHEMA = _HERE / "templates" / "scenario.schema.json"
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -24,9 +27,11 @@ def schema_text() -> str:
 
 
 def main() -> int:
-    """Write docs/scenario.schema.json (run after changing simulator/model.py)."""
-    SCHEMA_PATH.write_text(schema_text(), encoding="utf-8")
-    print(f"wrote {SCHEMA_PATH}", file=sys.stderr)
+    """Write both copies of the schema (run after changing simulator/model.py)."""
+    text = schema_text()
+    for path in (SCHEMA_PATH, SHIPPED_SCHEMA):
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,7 @@ from simulator.errors import HuikuanError, Problem
 from simulator.expressions import Evaluator, Expression
 from simulator.loader import CompiledOutcome
 from simulator.model import Choice, OutcomeKind, Range, Text
-from simulator.playthrough import Situation, Step, TacticOption, relationship_word
+from simulator.playthrough import Readings, Situation, Step, TacticOption, relationship_word
 from simulator.yamlsafe import format_path
 
 # An integer range wider than this is not enumerated value by value but in equal strata.
@@ -40,7 +40,7 @@ class Branch:
     seen: Observation
 
 
-class Node:
+class Node(Readings):
     """A detached situation: what a playthrough would hold, without a Machine or RNGs."""
 
     __slots__ = (
@@ -90,26 +90,6 @@ class Node:
         node.payments = list(self.payments)
         node.violations = list(self.violations)
         return node
-
-    @property
-    def over(self) -> bool:
-        return self.outcome is not None
-
-    @property
-    def day(self) -> int:
-        return int(self.env["day"])
-
-    @property
-    def recovered(self) -> float:
-        return float(self.env["recovered"])
-
-    @property
-    def secured(self) -> float:
-        return float(self.env["secured"])
-
-    @property
-    def relationship(self) -> float:
-        return float(self.env["relationship"])
 
 
 def view(engine: Engine, sit: Situation) -> View:

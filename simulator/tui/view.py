@@ -173,11 +173,8 @@ def dossier(session: Session, lang: str) -> Content:
 def transcript(session: Session, lang: str) -> list[Content]:
     """What was said, one entry per turn: the debtor's opening, then each move and its answer."""
     sc = session.engine.scenario
-    opening = session.opening
-    first = Content("")
-    if opening is not None:
-        debtor = (label(lang, "debtor"), "bold $text-primary")
-        first = Content.assemble(debtor, opening.get(lang))
+    debtor = (label(lang, "debtor"), "bold $text-primary")
+    first = Content.assemble(debtor, session.play.opening.get(lang))
     return [first] + [turn(sc, step, lang) for step in session.play.steps]
 
 
