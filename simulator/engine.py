@@ -16,11 +16,10 @@ from simulator.loader import CompiledOutcome, LoadedScenario
 from simulator.model import (
     DEFAULT_BANDS,
     DEFAULT_WEIGHTS,
-    Choice,
+    Draw,
+    Number,
     OutcomeKind,
-    Range,
     Tactic,
-    Text,
 )
 from simulator.playthrough import (
     GAME_OVER,
@@ -34,6 +33,7 @@ from simulator.playthrough import (
     Step,
     TacticOption,
 )
+from simulator.text import Text
 
 ENGINE_VERSION = "1.0"
 
@@ -246,11 +246,12 @@ class Engine:
         compiled = play.pending
         assert compiled is not None
         outcome = compiled.outcome
-        reply = outcome.reply
-        if isinstance(reply, tuple):
-            reply = _pick(reply, play.text_rng)
-        if reply is None:
+        if outcome.reply is None:
             reply = _pick(self.scenario.states[play.state].lines, play.text_rng)
+        elif outcome.reply.drawn:
+            reply = _pick(outcome.reply.texts, play.text_rng)
+        else:
+            reply = outcome.reply.texts[0]
         play.line = reply
         step = Step(
             index=len(play.steps),
@@ -309,7 +310,7 @@ class Engine:
             Decision(
                 index=s.index,
                 tactic=s.tactic,
-                tactic_name=sc.tactics[s.tactic].name.model_dump(),
+                tactic_name=sc.tactics[s.tactic].name.as_dict(),
                 state_from=s.state_from,
                 state_to=s.state_to,
                 day=s.day,
@@ -317,8 +318,8 @@ class Engine:
                 secured=s.secured,
                 relationship_change=s.relationship_change,
                 revealed=s.revealed,
-                violation=s.violation.model_dump() if s.violation else None,
-                note=s.note.model_dump(),
+                violation=s.violation.as_dict() if s.violation else None,
+                note=s.note.as_dict(),
             )
             for s in play.steps
         )
@@ -425,16 +426,17 @@ def _weighted(items: list[Any], weights: list[float], pick: float) -> Any:
     return items[-1]
 
 
-def _initial(initial: float | Choice | Range, rng: random.Random) -> float:
-    if isinstance(initial, Choice):
+def _initial(initial: Number | Draw, rng: random.Random) -> float:
+    if not isinstance(initial, Draw):
+        return initial
+    if initial.choices is not None:
         weights = list(initial.weights or [1.0] * len(initial.choices))
         return float(_weighted(list(initial.choices), weights, rng.random()))
-    if isinstance(initial, Range):
-        low, high = initial.range
-        if isinstance(low, int) and isinstance(high, int):
-            return low + int(rng.random() * (high - low + 1))
-        return low + rng.random() * (high - low)
-    return initial
+    assert initial.range is not None  # a Draw has choices or a range (checked at load)
+    low, high = initial.range
+    if isinstance(low, int) and isinstance(high, int):
+        return low + int(rng.random() * (high - low + 1))
+    return low + rng.random() * (high - low)
 
 
 def _pick(texts: tuple[Text, ...], rng: random.Random) -> Text:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.model import Category, DebtorType, OutcomeKind, Text
+from simulator.model import Category, DebtorType, OutcomeKind
+from simulator.text import Text
 
 OUTCOME_LABELS: dict[OutcomeKind, Text] = {
     OutcomeKind.FULL_RECOVERY: Text(zh="全额回款", en="Full recovery"),

@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pydantic import BaseModel
+import msgspec
 
 from simulator.expressions import Expression
 from simulator.loader import CompiledOutcome, LoadedScenario
-from simulator.model import Choice, Range, Text
+from simulator.model import Draw
 from simulator.ranges import scenario_ranges
+from simulator.text import Reply, Text
 from simulator.yamlsafe import KeyPath, format_path
 
 ERROR, WARNING = "error", "warning"
@@ -193,7 +194,7 @@ class _Linter:
             if name not in read:
                 message = f"variable '{name}' is never read by any condition, weight or amount"
                 self.add("HK105", path, message, "use it in a `when`/`weight`/`pay`, or remove it")
-            fixed = not isinstance(spec.initial, Choice | Range) and name not in by_cause
+            fixed = not isinstance(spec.initial, Draw) and name not in by_cause
             if name not in changed and fixed:
                 message = f"variable '{name}' never changes and starts at {spec.initial} every play"
                 hint = "add the `change:` that should move it, or write the number where it is used"
@@ -232,8 +233,14 @@ class _Linter:
                 missing = "en" if value.zh else "zh"
                 message = f"{where}: no {missing} text; the other language shows instead"
                 self.add("HK109", path, message, f"add `{missing}:`")
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
+        elif isinstance(value, Reply):
+            if value.drawn:
+                for i, text in enumerate(value.texts):
+                    self.texts(text, (*path, i))
+            else:
+                self.texts(value.texts[0], path)
+        elif isinstance(value, msgspec.Struct):
+            for name in value.__struct_fields__:
                 self.texts(getattr(value, name), (*path, name))
         elif isinstance(value, dict | tuple):
             items = value.items() if isinstance(value, dict) else enumerate(value)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 
 from simulator.errors import Problem, ScenarioError
 from simulator.expressions import (
@@ -20,7 +17,7 @@ from simulator.expressions import (
     ExpressionError,
     compile_expression,
 )
-from simulator.model import Outcome, Scenario
+from simulator.model import Outcome, Scenario, build_scenario
 from simulator.yamlsafe import KeyPath, Marks, format_path, read_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -102,106 +99,17 @@ def load_text(text: str, source: str, sha256: str = "") -> LoadedScenario:
         line, column = marks.at(())
         raise ScenarioError(Problem(source, "a scenario must be a mapping of keys", line, column))
     try:
-        scenario = Scenario.model_validate(raw)
-    except ValidationError as exc:
-        raise ScenarioError(_validation_problems(exc, source, marks)) from None
+        scenario = build_scenario(raw)
+    except msgspec.ValidationError as exc:
+        # Only a broken file needs the error mapping; most loads never import it.
+        from simulator.validation import validation_problem
+
+        raise ScenarioError(validation_problem(exc, raw, source, marks)) from None
     return _Compiler(scenario, source, marks, sha256 or _sha(text)).compile()
 
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-# --- validation errors -> file:line ------------------------------------------------------------
-
-
-def _validation_problems(exc: ValidationError, source: str, marks: Marks) -> list[Problem]:
-    problems: dict[KeyPath, Problem] = {}
-    mismatches: set[KeyPath] = set()
-    for error in exc.errors(include_url=False):
-        path = _data_path(error["loc"], marks)
-        mismatch = error["type"].endswith("_type") or error["type"] == "union_tag_invalid"
-        if mismatch:
-            mismatches.add(path)
-        # At one place, a union branch's own complaint beats another branch's type mismatch.
-        if path in problems and (mismatch or path not in mismatches):
-            continue
-        line, column = marks.at(path)
-        message, hint = _describe(error, path)
-        problems[path] = Problem(source, message, line, column, format_path(path), hint)
-    # A union reports a type mismatch for every branch it tried; where a deeper error names the
-    # real mistake, those mismatches are noise.
-    kept = [
-        p
-        for path, p in problems.items()
-        if not (
-            path in mismatches
-            and any(other[: len(path)] == path and other != path for other in problems)
-        )
-    ]
-    return kept[:10]
-
-
-def _data_path(loc: tuple[Any, ...], marks: Marks) -> KeyPath:
-    """The part of a pydantic location that names places in the file (drops union branches)."""
-    path: list[str | int] = []
-    for part in loc:
-        candidate = (*path, part)
-        if candidate in marks.values or candidate in marks.keys:
-            path.append(part)
-    return tuple(path)
-
-
-def _describe(error: Any, path: KeyPath) -> tuple[str, str]:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        key = str(path[-1]) if path else "?"
-        allowed = _allowed_keys(path[:-1])
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-        return f"unknown key '{key}'", hint
-    if kind == "missing":
-        return f"missing required key '{error['loc'][-1]}'", ""
-    message = str(error["msg"]).replace("Value error, ", "")
-    return message, ""
-
-
-def _allowed_keys(parent: KeyPath) -> list[str]:
-    """The keys a mapping at `parent` may hold, found by walking the model types."""
-    annotation: Any = Scenario
-    for part in parent:
-        annotation = _step(annotation, part)
-        if annotation is None:
-            return []
-    models = [a for a in _options(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
-    return sorted({name for model in models for name in model.model_fields})
-
-
-def _options(annotation: Any) -> list[Any]:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _options(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [o for arg in typing.get_args(annotation) for o in _options(arg)]
-    return [annotation]
-
-
-def _step(annotation: Any, part: str | int) -> Any:
-    for option in _options(annotation):
-        if isinstance(option, type) and issubclass(option, BaseModel):
-            field = option.model_fields.get(str(part))
-            if field is None:
-                for name, info in option.model_fields.items():
-                    if info.alias == part:
-                        field = option.model_fields[name]
-            if field is not None:
-                return field.annotation
-        origin = typing.get_origin(option)
-        if origin is dict:
-            return typing.get_args(option)[1]
-        if origin is tuple and isinstance(part, int):
-            return typing.get_args(option)[0]
-    return None
 
 
 # --- references and expressions ------------------------------------------------------------------

@@ -5,69 +5,26 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    GetJsonSchemaHandler,
-    StrictFloat,
-    StrictInt,
-    Tag,
-    field_validator,
-    model_validator,
-)
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+import msgspec
 
-Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-# Strict, so `true` is not read as 1; `.nan` and `.inf` are refused by the model config.
-Number = StrictInt | StrictFloat
+from simulator.text import Reply, Text, decode_hook
+
+
+def _rule(**constraints: Any) -> msgspec.Meta:
+    return msgspec.Meta(**constraints)
+
+
+Ident = Annotated[str, _rule(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+# msgspec converts strictly, so `true` is not read as 1; the loader refuses `.nan` and `.inf`.
+Number = int | float
 # An expression is kept as its source text here; the loader compiles every one once.
-ExprText = Annotated[str, Field(min_length=1, max_length=500)]
-NumberOrExpr = Number | ExprText
+ExprText = Annotated[str, _rule(min_length=1, max_length=500)]
+NumberOrExpr = int | float | ExprText
+NonNegative = Annotated[float, _rule(ge=0)]
 
 
-class Frozen(BaseModel):
+class Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Base for every model: immutable, and unknown keys are errors."""
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
-    )
-
-
-class Text(Frozen):
-    """A text in Chinese and English; a plain string in YAML stands for both."""
-
-    zh: str = ""
-    en: str = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_plain(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"zh": value, "en": value}
-        return value
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Text:
-        if not (self.zh or self.en):
-            raise ValueError("text needs zh or en")
-        return self
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        # Editors must accept the plain-string shorthand as well as {zh, en}.
-        mapping = handler(core_schema)
-        return {"anyOf": [{"type": "string", "minLength": 1}, mapping]}
-
-    def get(self, lang: str) -> str:
-        """The text in `lang`, falling back to the other language."""
-        if lang == "en":
-            return self.en or self.zh
-        return self.zh or self.en
 
 
 class DebtorType(StrEnum):
@@ -98,138 +55,105 @@ class Category(StrEnum):
     MISCONDUCT = "misconduct"  # 违规: never allowed (S-CONDUCT)
 
 
-class Meta(Frozen):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-    version: Annotated[str, Field(min_length=1, max_length=32)]
+class Meta(Frozen, frozen=True, kw_only=True):
+    # The YAML reader keeps `version` as written, so `1.10` stays "1.10".
+    id: Annotated[str, _rule(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+    version: Annotated[str, _rule(min_length=1, max_length=32)]
     title: Text
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, value: Any) -> Any:
-        # `version: 1.0` reads as a number in YAML; trainers mean the text "1.0".
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        return value
-
     debtor_type: DebtorType
-    difficulty: Annotated[int, Field(ge=1, le=5)]
-    topics: tuple[Annotated[str, Field(pattern=r"^S-[A-Z0-9-]+$")], ...] = ()
-    minutes: Annotated[int, Field(ge=1, le=240)] = 15
+    difficulty: Annotated[int, _rule(ge=1, le=5)]
+    topics: tuple[Annotated[str, _rule(pattern=r"^S-[A-Z0-9-]+$")], ...] = ()
+    minutes: Annotated[int, _rule(ge=1, le=240)] = 15
     summary: Text | None = None
 
 
-class Contact(Frozen):
+class Contact(Frozen, frozen=True, kw_only=True):
     name: Text
     role: Text
     note: Text | None = None
 
 
-class Dossier(Frozen):
+class Dossier(Frozen, frozen=True, kw_only=True):
     company: Text
     contacts: tuple[Contact, ...] = ()
-    amount_owed: Annotated[int, Field(gt=0, le=10**12)]
+    amount_owed: Annotated[int, _rule(gt=0, le=10**12)]
     currency: str = "CNY"
-    aging_days: Annotated[int, Field(ge=0)]
+    aging_days: Annotated[int, _rule(ge=0)]
     terms: Text
     credit_rating: Text
     history: Text
     notes: tuple[Text, ...] = ()
 
 
-class Choice(Frozen):
-    """An initial value drawn per seed from a list, optionally weighted."""
+class Draw(Frozen, frozen=True, kw_only=True):
+    """An initial value drawn per seed: from `choices` (optionally weighted) or from `range`."""
 
-    choices: tuple[Number, ...] = Field(min_length=1)
-    weights: tuple[Annotated[float, Field(ge=0)], ...] | None = None
+    choices: Annotated[tuple[Number, ...], _rule(min_length=1)] | None = None
+    weights: tuple[NonNegative, ...] | None = None
+    range: tuple[Number, Number] | None = None
 
-    @model_validator(mode="after")
-    def _weights_match(self) -> Choice:
-        if self.weights is not None and len(self.weights) != len(self.choices):
-            raise ValueError("weights must have one entry per choice")
-        if self.weights is not None and sum(self.weights) <= 0:
-            raise ValueError("weights must not all be zero")
-        return self
-
-
-class Range(Frozen):
-    """An initial value drawn per seed uniformly from [low, high]."""
-
-    range: tuple[Number, Number]
-
-    @field_validator("range")
-    @classmethod
-    def _ordered(cls, value: tuple[Number, Number]) -> tuple[Number, Number]:
-        if value[0] > value[1]:
+    def __post_init__(self) -> None:
+        if (self.choices is None) == (self.range is None):
+            raise ValueError("give either `choices` or `range`, not both or neither")
+        if self.range is not None and self.range[0] > self.range[1]:
             raise ValueError("range must be [low, high] with low <= high")
-        return value
+        if self.weights is not None:
+            if self.choices is None:
+                raise ValueError("weights go with choices, not with range")
+            if len(self.weights) != len(self.choices):
+                raise ValueError("weights must have one entry per choice")
+            if sum(self.weights) <= 0:
+                raise ValueError("weights must not all be zero")
+
+    @property
+    def values(self) -> tuple[Number, ...]:
+        """The choices, or the two ends of the range."""
+        return self.choices if self.choices is not None else self.range or ()
 
 
-def _initial_kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "range" if "range" in value and "choices" not in value else "choices"
-    return "number"
-
-
-# Tagged by shape, so a mistake inside {choices: …} is reported as such, not as a Range error.
-Initial = Annotated[
-    Annotated[Number, Tag("number")]
-    | Annotated[Choice, Tag("choices")]
-    | Annotated[Range, Tag("range")],
-    Discriminator(_initial_kind),
-]
-
-
-class Variable(Frozen):
+class Variable(Frozen, frozen=True, kw_only=True):
     min: Number
     max: Number
-    initial: Initial
+    initial: Number | Draw
     label: Text | None = None
 
-    @model_validator(mode="after")
-    def _bounds(self) -> Variable:
+    def __post_init__(self) -> None:
         if self.min > self.max:
             raise ValueError("min must not exceed max")
-        values: tuple[Number, ...]
-        if isinstance(self.initial, Choice):
-            values = self.initial.choices
-        elif isinstance(self.initial, Range):
-            values = self.initial.range
-        else:
-            values = (self.initial,)
+        values = self.initial.values if isinstance(self.initial, Draw) else (self.initial,)
         if any(not self.min <= v <= self.max for v in values):
             raise ValueError(f"initial value must lie within [{self.min}, {self.max}]")
-        return self
 
 
-class Cause(Frozen):
+class Cause(Frozen, frozen=True, kw_only=True):
     """One possible hidden reason for not paying; one is drawn per seed."""
 
     label: Text
-    weight: Annotated[float, Field(gt=0)] = 1.0
+    weight: Annotated[float, _rule(gt=0)] = 1.0
     set: dict[Ident, Number] = {}
 
 
-class Mood(Frozen):
+class Mood(Frozen, frozen=True, kw_only=True):
     """A visible cue shown while its condition holds (mood words, never numbers)."""
 
     when: ExprText
     text: Text
 
 
-class Tactic(Frozen):
+class Tactic(Frozen, frozen=True, kw_only=True):
     name: Text
     says: Text
     hint: Text | None = None
     category: Category
-    days: Annotated[int, Field(ge=0, le=365)] = 1
+    days: Annotated[int, _rule(ge=0, le=365)] = 1
     when: ExprText | None = None
     unavailable: Text | None = None
-    max_uses: Annotated[int, Field(ge=1)] | None = None
+    max_uses: Annotated[int, _rule(ge=1)] | None = None
     irreversible: bool = False
     violation: Text | None = None
 
 
-class Outcome(Frozen):
+class Outcome(Frozen, frozen=True, kw_only=True):
     """One guarded, weighted alternative of what a tactic causes."""
 
     when: ExprText | None = None
@@ -242,15 +166,15 @@ class Outcome(Frozen):
     relationship: NumberOrExpr = 0
     reveal: tuple[Ident, ...] = ()
     violation: Text | None = None
-    reply: Text | tuple[Text, ...] | None = None
+    reply: Reply | None = None
     note: Text
 
 
 Reactions = dict[Ident, tuple[Outcome, ...]]
 
 
-class State(Frozen):
-    lines: tuple[Text, ...] = Field(min_length=1)
+class State(Frozen, frozen=True, kw_only=True):
+    lines: Annotated[tuple[Text, ...], _rule(min_length=1)]
     cues: tuple[Text, ...] = ()
     outcome: OutcomeKind | None = None
     on: Reactions = {}
@@ -260,63 +184,61 @@ class State(Frozen):
         return self.outcome is not None
 
 
-class Weights(Frozen):
-    recovery: Annotated[float, Field(ge=0)]
-    present_value: Annotated[float, Field(ge=0)]
-    relationship: Annotated[float, Field(ge=0)]
-    speed: Annotated[float, Field(ge=0)]
+class Weights(Frozen, frozen=True, kw_only=True):
+    recovery: NonNegative
+    present_value: NonNegative
+    relationship: NonNegative
+    speed: NonNegative
 
-    @model_validator(mode="after")
-    def _positive(self) -> Weights:
+    def __post_init__(self) -> None:
         if self.recovery + self.present_value + self.relationship + self.speed <= 0:
             raise ValueError("at least one weight must be positive")
-        return self
 
 
 Grade = Literal["A", "B", "C", "D"]
 
 
-class Rubric(Frozen):
+class Rubric(Frozen, frozen=True, kw_only=True):
     weights: Weights | None = None
-    bands: dict[Grade, Annotated[float, Field(ge=0, le=100)]] | None = None
-    secured_credit: Annotated[float, Field(ge=0, le=1)] = 0.5
+    bands: dict[Grade, Annotated[float, _rule(ge=0, le=100)]] | None = None
+    secured_credit: Annotated[float, _rule(ge=0, le=1)] = 0.5
 
 
-class Expectation(Frozen):
+class Expectation(Frozen, frozen=True, kw_only=True):
     outcome: OutcomeKind | None = None
     final_state: Ident | None = None
     score: tuple[Number, Number] | None = None
     grade: Literal["A", "B", "C", "D", "F"] | None = None
     revealed: tuple[Ident, ...] = ()
-    violations: Annotated[int, Field(ge=0)] | None = None
+    violations: Annotated[int, _rule(ge=0)] | None = None
     min_recovered: Number | None = None
 
 
-class ScriptedTest(Frozen):
+class ScriptedTest(Frozen, frozen=True, kw_only=True):
     name: str
     seed: int = 0
     moves: tuple[Ident, ...]
     expect: Expectation
 
 
-class Scenario(Frozen):
+class Scenario(Frozen, frozen=True, kw_only=True):
     """A whole debtor case as the trainer wrote it."""
 
     format: Literal[1] = 1
     meta: Meta
     dossier: Dossier
-    deadline_days: Annotated[int, Field(ge=1, le=3650)]
-    capital_cost_rate: Annotated[float, Field(ge=0, le=1)] = 0.06
-    relationship: Annotated[int, Field(ge=0, le=100)] = 60
+    deadline_days: Annotated[int, _rule(ge=1, le=3650)]
+    capital_cost_rate: Annotated[float, _rule(ge=0, le=1)] = 0.06
+    relationship: Annotated[int, _rule(ge=0, le=100)] = 60
     causes: dict[Ident, Cause] = {}
     variables: dict[Ident, Variable] = {}
     facts: dict[Ident, Text] = {}
     moods: tuple[Mood, ...] = ()
-    tactics: dict[Ident, Tactic] = Field(min_length=1)
+    tactics: Annotated[dict[Ident, Tactic], _rule(min_length=1)]
     start: Ident
-    states: dict[Ident, State] = Field(min_length=1)
+    states: Annotated[dict[Ident, State], _rule(min_length=1)]
     anywhere: Reactions = {}
-    rubric: Rubric = Rubric()
+    rubric: Rubric = msgspec.field(default_factory=Rubric)
     tests: tuple[ScriptedTest, ...] = ()
 
     @property
@@ -333,6 +255,11 @@ class Scenario(Frozen):
         if general:
             found.append(general)
         return tuple(found)
+
+
+def build_scenario(raw: Any) -> Scenario:
+    """Validate plain YAML data into a Scenario (raises msgspec.ValidationError)."""
+    return msgspec.convert(raw, Scenario, dec_hook=decode_hook)
 
 
 DEFAULT_BANDS: dict[str, float] = {"A": 85, "B": 70, "C": 55, "D": 40}

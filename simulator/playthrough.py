@@ -10,7 +10,8 @@ from typing import Any, NamedTuple, Protocol
 from scoring.score import Payment
 from simulator.expressions import Evaluator
 from simulator.loader import CompiledOutcome
-from simulator.model import OutcomeKind, Tactic, Text
+from simulator.model import OutcomeKind, Tactic
+from simulator.text import Text
 
 NOT_HERE = Text(zh="此时不适用", en="Not applicable now")
 USED_UP = Text(zh="次数已用完", en="No uses left")
@@ -84,7 +85,7 @@ class Step:
             "relationship": self.relationship,
             "relationship_change": self.relationship_change,
             "revealed": list(self.revealed),
-            "violation": self.violation.model_dump() if self.violation else None,
+            "violation": self.violation.as_dict() if self.violation else None,
         }
 
 

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from simulator.model import Scenario
+from simulator.text import schema_hook
 
 _HERE = Path(__file__).resolve().parent
 SCHEMA_PATH = _HERE.parent / "docs" / "scenario.schema.json"
@@ -16,9 +19,13 @@ SHIPPED_SCHEMA = _HERE / "templates" / "scenario.schema.json"
 
 
 def scenario_schema() -> dict[str, Any]:
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "huikuan scenario (format 1)"
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "huikuan scenario (format 1)",
+        **msgspec.json.schema(Scenario, schema_hook=schema_hook),
+    }
+    # A draw takes `choices` or `range`, never both: the model checks it, editors should too.
+    schema["$defs"]["Draw"]["oneOf"] = [{"required": ["choices"]}, {"required": ["range"]}]
     return schema
 
 

@@ -13,8 +13,9 @@ from simulator.engine import Engine
 from simulator.errors import HuikuanError, Problem
 from simulator.expressions import Evaluator, Expression
 from simulator.loader import CompiledOutcome
-from simulator.model import Choice, OutcomeKind, Range, Text
+from simulator.model import Draw, OutcomeKind
 from simulator.playthrough import Readings, Situation, Step, TacticOption, relationship_word
+from simulator.text import Text
 from simulator.yamlsafe import format_path
 
 # An integer range wider than this is not enumerated value by value but in equal strata.
@@ -112,8 +113,7 @@ def reply_id(compiled: CompiledOutcome) -> tuple[str, ...]:
     reply = compiled.outcome.reply
     if reply is None:
         return ()
-    texts = reply if isinstance(reply, tuple) else (reply,)
-    return tuple(f"{t.zh}|{t.en}" for t in texts)
+    return tuple(f"{t.zh}|{t.en}" for t in reply.texts)
 
 
 def observed(after: View, compiled: CompiledOutcome, paid: float, secured: float) -> Observation:
@@ -168,7 +168,7 @@ def references(engine: Engine) -> References:
 def _options(spec: Any, name: str, notes: list[str]) -> list[tuple[float, float]]:
     """The values one variable may start with, and their probabilities, as Engine.start draws."""
     initial = spec.initial
-    if isinstance(initial, Choice):
+    if isinstance(initial, Draw) and initial.choices is not None:
         weights = list(initial.weights or [1.0] * len(initial.choices))
         merged: dict[float, float] = {}
         for value, weight in zip(initial.choices, weights, strict=True):
@@ -176,7 +176,7 @@ def _options(spec: Any, name: str, notes: list[str]) -> list[tuple[float, float]
                 merged[float(value)] = merged.get(float(value), 0.0) + weight
         whole = sum(merged.values())
         return [(v, w / whole) for v, w in merged.items()]
-    if isinstance(initial, Range):
+    if isinstance(initial, Draw) and initial.range is not None:
         low, high = initial.range
         if isinstance(low, int) and isinstance(high, int):
             width = high - low + 1
@@ -346,8 +346,6 @@ class Graph:
 
 
 def _first(initial: Any) -> float:
-    if isinstance(initial, Choice):
-        return float(initial.choices[0])
-    if isinstance(initial, Range):
-        return float(initial.range[0])
+    if isinstance(initial, Draw):
+        return float(initial.values[0])
     return float(initial)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,6 +154,16 @@ class _Builder:
             if kind is yaml.ScalarEvent:
                 # A version is text as written: `version: 1.10` must not become 1.1.
                 value = event.value if path == _VERSION else self.scalar(event)
+                if type(value) is float and not math.isfinite(value):
+                    raise ScenarioError(
+                        Problem(
+                            self.source,
+                            "not a finite number (.nan and .inf are not allowed)",
+                            mark.line + 1,
+                            mark.column + 1,
+                            format_path(path),
+                        )
+                    )
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise _fail(self.source, mark, f"nesting deeper than {MAX_DEPTH} levels")

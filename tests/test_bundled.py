@@ -6,16 +6,17 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
+import msgspec
 import pytest
-from pydantic import BaseModel
 
 from simulator.bots import autoplay, make_policy
 from simulator.catalog import bundled_paths
 from simulator.engine import Engine
 from simulator.loader import LoadedScenario, load_scenario
-from simulator.model import DebtorType, Text
+from simulator.model import DebtorType
 from simulator.scripted import run_tests
 from simulator.solver import Solver
+from simulator.text import Reply, Text
 
 PATHS = bundled_paths()
 IDS = [p.stem for p in PATHS]
@@ -30,9 +31,11 @@ def loaded(request: pytest.FixtureRequest) -> LoadedScenario:
 def _texts(value: Any, path: str = "") -> list[tuple[str, Text]]:
     if isinstance(value, Text):
         return [(path, value)]
-    if isinstance(value, BaseModel):
+    if isinstance(value, Reply):
+        return [(f"{path}[{i}]" if value.drawn else path, t) for i, t in enumerate(value.texts)]
+    if isinstance(value, msgspec.Struct):
         return [
-            t for k in type(value).model_fields for t in _texts(getattr(value, k), f"{path}.{k}")
+            t for k in value.__struct_fields__ for t in _texts(getattr(value, k), f"{path}.{k}")
         ]
     if isinstance(value, dict):
         return [t for k, v in value.items() for t in _texts(v, f"{path}.{k}")]

@@ -14,8 +14,8 @@ import re
 from enum import StrEnum
 from pathlib import Path
 
+import msgspec
 import pytest
-from pydantic import BaseModel
 
 from simulator import model
 from simulator.errors import ScenarioError
@@ -105,21 +105,21 @@ def test_complete_example_lints_without_errors(first: int, text: str) -> None:
     assert not errors, errors
 
 
-def _models() -> list[type[BaseModel]]:
-    found: list[type[BaseModel]] = []
-    todo: list[type[BaseModel]] = [model.Scenario]
+def _models() -> list[type[msgspec.Struct]]:
+    found: list[type[msgspec.Struct]] = []
+    todo: list[type[msgspec.Struct]] = [model.Scenario]
     while todo:
         current = todo.pop()
         if current in found:
             continue
         found.append(current)
-        for field in current.model_fields.values():
-            text = repr(field.annotation)
+        for field in msgspec.structs.fields(current):
+            text = repr(field.type)
             for name in dir(model):
                 candidate = getattr(model, name)
                 if (
                     isinstance(candidate, type)
-                    and issubclass(candidate, BaseModel)
+                    and issubclass(candidate, msgspec.Struct)
                     and re.search(rf"\b{name}\b", text)
                 ):
                     todo.append(candidate)
@@ -131,7 +131,10 @@ def test_every_key_of_the_format_is_named() -> None:
     models = _models()
     assert model.Outcome in models and model.Expectation in models
     missing = [
-        f"{m.__name__}.{name}" for m in models for name in m.model_fields if f"`{name}`" not in text
+        f"{m.__name__}.{name}"
+        for m in models
+        for name in m.__struct_fields__
+        if f"`{name}`" not in text
     ]
     assert not missing, f"keys the guide does not explain: {missing}"
 

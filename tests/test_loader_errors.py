@@ -54,6 +54,14 @@ CASES = [
     case("missing_note.yaml", 65, ["missing required key 'note'", "states.opening.on.probe[0]"]),
     case("nan_number.yaml", 100, ["anywhere.ask[0].relationship", "finite"]),
     case("variable_builtin_name.yaml", 28, ["variables.day", "`day`", "already gives"]),
+    case("unknown_category.yaml", 37, ["tactics.ask.category", "'asking'", "allowed: ask, probe"]),
+    case("state_id_with_space.yaml", 60, ["states.Bad State", "lowercase letters"]),
+    case("initial_choices_and_range.yaml", 26, ["variables.trust.initial", "not both"]),
+    case("reply_list_bad_item.yaml", 101, ["anywhere.ask[0].reply", "[1]", "unknown key 'fr'"]),
+    case(
+        "band_key_unknown.yaml", 59, ["rubric.bands.E", "'E' is not an allowed key", "A, B, C, D"]
+    ),
+    case("difficulty_bool.yaml", 8, ["meta.difficulty", "expected an integer, got true or false"]),
 ]
 
 

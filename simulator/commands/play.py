@@ -226,7 +226,7 @@ def _list(args: argparse.Namespace) -> int:
             "debtor_type": e.loaded.scenario.meta.debtor_type.value,
             "difficulty": e.loaded.scenario.meta.difficulty,
             "minutes": e.loaded.scenario.meta.minutes,
-            "title": e.loaded.scenario.meta.title.model_dump(),
+            "title": e.loaded.scenario.meta.title.as_dict(),
             "version": e.loaded.scenario.meta.version,
             "path": str(e.path),
         }
