@@ -22,6 +22,7 @@ from simulator.tui.play import PlayScreen
 from simulator.tui.records import best_scores, unfinished
 from simulator.tui.settings import Settings, load_settings, save_settings
 from simulator.tui.view import columns, palette, palette_order, tactic_keys
+from simulator.tui.widgets import Palette
 
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"
 SIZE = (100, 32)
@@ -237,6 +238,36 @@ async def test_hidden_numbers_only_in_the_trainer_view(dirs: dict[str, Path]) ->
         assert "relationship=60" in shown and "trust=" in shown and "cause=" in shown
 
 
+async def test_arrow_keys_skip_headings_and_enter_plays(dirs: dict[str, Path]) -> None:
+    app = app_for(dirs, MINIMAL, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, PlayScreen)
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        palette = screen.query_one(Palette)
+        assert palette.highlighted_tactic == "ask"
+        await pilot.press("down")  # over the 了解 heading, onto probe
+        assert palette.highlighted_tactic == "probe"
+        assert "probe" not in text_of(app, "#detail") and "了解原因" in text_of(app, "#detail")
+        await pilot.press("end")  # sue is unavailable: the highlight stops at threaten
+        assert palette.highlighted_tactic == "threaten"
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert [s.tactic for s in screen.session.play.steps] == ["probe"]
+
+
+async def test_a_click_on_a_tactic_plays_it(dirs: dict[str, Path]) -> None:
+    app = app_for(dirs, MINIMAL, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, PlayScreen)
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        # Row 4 inside the border: heading, ask, heading, probe.
+        await pilot.click(Palette, offset=(6, 4))
+        await pilot.pause()
+        assert [s.tactic for s in screen.session.play.steps] == ["probe"]
+
+
 # --- refusing and confirming ---------------------------------------------------------------------
 
 
@@ -252,8 +283,8 @@ async def test_unavailable_tactic_is_refused(dirs: dict[str, Path]) -> None:
         assert screen.session.play.steps == []
         assert any("先了解原因" in str(n.message) for n in app._notifications)
         assert isinstance(app.screen, PlayScreen)
-        sue = screen.query_one("#t-sue", Static)
-        assert "⨯ 先了解原因" in str(sue.content) and sue.has_class("-disabled")
+        sue = screen.query_one(Palette).get_option("sue")
+        assert "⨯ 先了解原因" in str(sue.prompt) and sue.disabled
     assert read_log(the_log(dirs)).steps == []
 
 
