@@ -22,27 +22,30 @@ ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "good" / "minimal.yaml"
 TARGETS = {"startup_ratio": 1.5, "keypress_ms": 50.0, "rss_mb": 150.0}
 
+# What `huikuan play SCENARIO` does before its screen is up: the command line's imports, one
+# load of the scenario, the app built by make_app and started by its own run() (headless here).
 APP_START = """
-import asyncio, sys
+import sys
 from pathlib import Path
+import simulator.cli
+from simulator.loader import load_scenario
 from simulator.tui.app import make_app
 from simulator.tui.play import PlayScreen
 
-async def main():
-    tmp = Path(sys.argv[2])
-    app = make_app(Path(sys.argv[1]), seed=1, trainee="bench", log_dir=tmp / "logs",
-                   config_path=tmp / "tui.json", solver_budget=0)
-    async with app.run_test(size=(100, 32)) as pilot:
-        while not isinstance(app.screen, PlayScreen):
-            await pilot.pause(0.001)
-        await pilot.pause()
-        print("READY", flush=True)
+async def ready(pilot):
+    while not isinstance(pilot.app.screen, PlayScreen):
+        await pilot.pause(0.001)
+    await pilot.pause()
+    print("READY", flush=True)
+    pilot.app.exit()
 
-asyncio.run(main())
+tmp = Path(sys.argv[2])
+app = make_app(load_scenario(sys.argv[1]), seed=1, trainee="bench", log_dir=tmp / "logs",
+               config_path=tmp / "tui.json", solver_budget=0)
+app.run(headless=True, size=(100, 32), auto_pilot=ready)
 """
 
 BARE_START = """
-import asyncio
 from textual.app import App
 from textual.widgets import Footer, Header, Label
 
@@ -52,13 +55,12 @@ class Bare(App):
         yield Label("hello")
         yield Footer()
 
-async def main():
-    app = Bare()
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        print("READY", flush=True)
+async def ready(pilot):
+    await pilot.pause()
+    print("READY", flush=True)
+    pilot.app.exit()
 
-asyncio.run(main())
+Bare().run(headless=True, size=(100, 32), auto_pilot=ready)
 """
 
 KEYPRESS = """

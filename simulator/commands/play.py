@@ -104,7 +104,7 @@ def _play(args: argparse.Namespace) -> int:
         from simulator.tui.app import make_app
 
         app = make_app(
-            path,
+            loaded,
             seed=args.seed,
             trainee=args.trainee,
             lang=args.lang,
