@@ -5,7 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 
-class Text:
+class _Value:
+    """An immutable value: set once in __init__, compared, hashed and shown by its slots.
+
+    Not a dataclass on purpose: msgspec builds dataclasses itself, and these two must go
+    through the decode hook (a plain string is a Text; a list is a drawn Reply).
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+
+class Text(_Value):
     """A text in Chinese and English; a plain string in YAML stands for both."""
 
     __slots__ = ("en", "zh")
@@ -13,20 +43,7 @@ class Text:
     en: str
 
     def __init__(self, zh: str = "", en: str = "") -> None:
-        object.__setattr__(self, "zh", zh)
-        object.__setattr__(self, "en", en)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("Text is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Text) and (self.zh, self.en) == (other.zh, other.en)
-
-    def __hash__(self) -> int:
-        return hash((self.zh, self.en))
-
-    def __repr__(self) -> str:
-        return f"Text(zh={self.zh!r}, en={self.en!r})"
+        super().__init__(zh=zh, en=en)
 
     @classmethod
     def parse(cls, value: object) -> Text:
@@ -56,7 +73,7 @@ class Text:
         return {"zh": self.zh, "en": self.en}
 
 
-class Reply:
+class Reply(_Value):
     """What the debtor answers: one text, or a list the engine picks one from per seed."""
 
     __slots__ = ("drawn", "texts")
@@ -64,20 +81,7 @@ class Reply:
     drawn: bool
 
     def __init__(self, texts: tuple[Text, ...], drawn: bool) -> None:
-        object.__setattr__(self, "texts", texts)
-        object.__setattr__(self, "drawn", drawn)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("Reply is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Reply) and (self.texts, self.drawn) == (other.texts, other.drawn)
-
-    def __hash__(self) -> int:
-        return hash((self.texts, self.drawn))
-
-    def __repr__(self) -> str:
-        return f"Reply({self.texts!r}, drawn={self.drawn})"
+        super().__init__(texts=texts, drawn=drawn)
 
     @classmethod
     def parse(cls, value: object) -> Reply:
