@@ -106,7 +106,7 @@ def describe(located: Located) -> tuple[str, str]:
     unknown = _UNKNOWN.fullmatch(message)
     if unknown:
         key = unknown[1]
-        allowed = _field_names(located.kind, {})
+        allowed = _field_names(located.kind)
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
         return f"unknown key '{key}'", hint
@@ -178,8 +178,9 @@ def _struct_fields(kind: Any) -> dict[str, Any]:
     return {}
 
 
-def _field_names(kind: Any, value: Any) -> list[str]:
-    return sorted(_struct_fields(_shaped(kind, value)))
+def _field_names(kind: Any) -> list[str]:
+    """The keys a mapping read as `kind` may hold."""
+    return sorted(_struct_fields(_shaped(kind, {})))
 
 
 def _child_kind(kind: Any, value: Any, part: str | int) -> Any:
