@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.model import Category, DebtorType, OutcomeKind
+from simulator.model import Category, DebtorType, OutcomeKind, Stage
 from simulator.text import Text
 
 OUTCOME_LABELS: dict[OutcomeKind, Text] = {
@@ -20,6 +20,14 @@ DEBTOR_LABELS: dict[DebtorType, Text] = {
     DebtorType.DEALER: Text(zh="经销商", en="Dealer"),
     DebtorType.SUPERMARKET: Text(zh="商场超市", en="Supermarket chain"),
     DebtorType.MALICIOUS_DELAY: Text(zh="恶意拖欠", en="Malicious delay"),
+    DebtorType.FACTORY: Text(zh="厂家与厂家", en="Factory to factory"),
+}
+
+STAGE_LABELS: dict[Stage, Text] = {
+    Stage.BEFORE_SALE: Text(zh="事前：授信决策", en="Before the sale"),
+    Stage.OVERDUE: Text(zh="逾期催收", en="Overdue account"),
+    Stage.PORTFOLIO: Text(zh="账户组合", en="Portfolio"),
+    Stage.DRILL: Text(zh="专项练习", en="Drill"),
 }
 
 CATEGORY_LABELS: dict[Category, Text] = {

@@ -18,6 +18,7 @@ from simulator.expressions import (
     compile_expression,
 )
 from simulator.model import Outcome, Scenario, build_scenario
+from simulator.syllabus import COVERAGE, ordered
 from simulator.yamlsafe import KeyPath, Marks, format_path, read_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -49,6 +50,16 @@ class LoadedScenario:
     mood_when: tuple[Expression, ...]
     reactions: dict[tuple[str, str], tuple[tuple[CompiledOutcome, ...], ...]]
     marks: Marks
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The coverage codes the scenario trains: every tag on a tactic, cause or outcome."""
+        sc = self.scenario
+        tags = {t for tactic in sc.tactics.values() for t in tactic.topics}
+        tags.update(t for cause in sc.causes.values() for t in cause.topics)
+        outcomes = [*sc.anywhere.values(), *(o for s in sc.states.values() for o in s.on.values())]
+        tags.update(t for os in outcomes for out in os for t in out.topics)
+        return ordered(tags)
 
 
 def read_source(path: Path) -> bytes:
@@ -160,7 +171,10 @@ class _Compiler:
                     f"`{var}` is a name the simulator already gives every expression",
                     hint="pick another name, e.g. `debtor_" + var + "`",
                 )
+        for tid, tactic in sc.tactics.items():
+            self.check_topics(tactic.topics, ("tactics", tid, "topics"))
         for cid, cause in sc.causes.items():
+            self.check_topics(cause.topics, ("causes", cid, "topics"))
             for var, value in cause.set.items():
                 path: KeyPath = ("causes", cid, "set", var)
                 self.need(var, self.variables, "variable", path)
@@ -206,6 +220,7 @@ class _Compiler:
         compiled = []
         for i, out in enumerate(outcomes):
             at: KeyPath = (*base, i)
+            self.check_topics(out.topics, (*at, "topics"))
             if out.to is not None:
                 self.need(out.to, self.states, "state", (*at, "to"))
             for fact in out.reveal:
@@ -229,6 +244,13 @@ class _Compiler:
                 )
             )
         return tuple(compiled)
+
+    def check_topics(self, topics: tuple[str, ...], path: KeyPath) -> None:
+        for i, code in enumerate(topics):
+            if code not in COVERAGE:
+                close = difflib.get_close_matches(code, list(COVERAGE), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "see the codes in the guide"
+                raise self.fail((*path, i), f"unknown syllabus code '{code}'", hint)
 
     def check_tests(self) -> None:
         for i, test in enumerate(self.scenario.tests):

@@ -17,6 +17,9 @@ def _rule(**constraints: Any) -> msgspec.Meta:
 Ident = Annotated[str, _rule(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 # msgspec converts strictly, so `true` is not read as 1; the loader refuses `.nan` and `.inf`.
 Number = int | float
+# A coverage code from the syllabus; the loader checks it against simulator.syllabus.
+Topic = Annotated[str, _rule(pattern=r"^S-[A-Z0-9-]+$", max_length=32)]
+Topics = tuple[Topic, ...]
 # An expression is kept as its source text here; the loader compiles every one once.
 ExprText = Annotated[str, _rule(min_length=1, max_length=500)]
 NumberOrExpr = int | float | ExprText
@@ -32,6 +35,16 @@ class DebtorType(StrEnum):
     DEALER = "dealer"
     SUPERMARKET = "supermarket"
     MALICIOUS_DELAY = "malicious_delay"
+    FACTORY = "factory"
+
+
+class Stage(StrEnum):
+    """Where in the life of an account the case sits (S-CREDIT before, during, after)."""
+
+    BEFORE_SALE = "before_sale"  # a new customer: investigate, rate, set limit and terms
+    OVERDUE = "overdue"  # one account past due: find the cause, then collect
+    PORTFOLIO = "portfolio"  # many accounts at once: aging, triage, the 回款率 target
+    DRILL = "drill"  # a five-minute exercise on one skill (excuses, communication)
 
 
 class OutcomeKind(StrEnum):
@@ -62,7 +75,7 @@ class Meta(Frozen, frozen=True, kw_only=True):
     title: Text
     debtor_type: DebtorType
     difficulty: Annotated[int, _rule(ge=1, le=5)]
-    topics: tuple[Annotated[str, _rule(pattern=r"^S-[A-Z0-9-]+$")], ...] = ()
+    stage: Stage = Stage.OVERDUE
     minutes: Annotated[int, _rule(ge=1, le=240)] = 15
     summary: Text | None = None
 
@@ -131,6 +144,7 @@ class Cause(Frozen, frozen=True, kw_only=True):
     label: Text
     weight: Annotated[float, _rule(gt=0)] = 1.0
     set: dict[Ident, Number] = {}
+    topics: Topics = ()
 
 
 class Mood(Frozen, frozen=True, kw_only=True):
@@ -151,6 +165,7 @@ class Tactic(Frozen, frozen=True, kw_only=True):
     max_uses: Annotated[int, _rule(ge=1)] | None = None
     irreversible: bool = False
     violation: Text | None = None
+    topics: Topics = ()
 
 
 class Outcome(Frozen, frozen=True, kw_only=True):
@@ -168,6 +183,9 @@ class Outcome(Frozen, frozen=True, kw_only=True):
     violation: Text | None = None
     reply: Reply | None = None
     note: Text
+    # Where in the course the note's lesson comes from (出处), e.g. "seed 002 §三.1".
+    source: Text | None = None
+    topics: Topics = ()
 
 
 Reactions = dict[Ident, tuple[Outcome, ...]]
@@ -275,4 +293,6 @@ DEFAULT_WEIGHTS: dict[DebtorType, Weights] = {
     DebtorType.MALICIOUS_DELAY: Weights(
         recovery=0.5, present_value=0.25, relationship=0.05, speed=0.2
     ),
+    # Industrial goods between manufacturers: a harder negotiation, but a lasting account.
+    DebtorType.FACTORY: Weights(recovery=0.45, present_value=0.2, relationship=0.25, speed=0.1),
 }

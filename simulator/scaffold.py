@@ -11,7 +11,8 @@ from simulator.schema import SHIPPED_SCHEMA
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SCHEMA_FILE = SHIPPED_SCHEMA
-TYPES = tuple(t.value for t in DebtorType)
+# factory has no template yet (issue 15 adds it).
+TYPES = tuple(t.value for t in DebtorType if t is not DebtorType.FACTORY)
 # A lower-case slug: it becomes meta.id (whose pattern is ^[a-z][a-z0-9_-]*$) and the file name.
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 MAX_NAME = 64

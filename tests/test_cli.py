@@ -334,3 +334,16 @@ def test_bad_usage_exits_2_without_traceback(args: list[str], tmp_path: Path) ->
     done = huikuan(*args, home=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_list_json_reports_stage_and_topics_from_tags(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    text = (DATA / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("    category: ask\n", "    category: ask\n    topics: [S-M6, S-M1]\n", 1)
+    (folder / "tagged.yaml").write_text(text.replace("stage: overdue", "stage: drill"), "utf-8")
+    result = huikuan("list", "--json", "--scenarios", folder, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    row = next(r for r in json.loads(result.stdout) if r["path"].endswith("tagged.yaml"))
+    # Computed from the tags, in the syllabus's order; the stage as written.
+    assert (row["topics"], row["stage"], row["debtor_type"]) == (["S-M1", "S-M6"], "drill", "dealer")

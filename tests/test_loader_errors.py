@@ -54,6 +54,8 @@ CASES = [
     case("missing_note.yaml", 65, ["missing required key 'note'", "states.opening.on.probe[0]"]),
     case("nan_number.yaml", 100, ["anywhere.ask[0].relationship", "finite"]),
     case("variable_builtin_name.yaml", 28, ["variables.day", "`day`", "already gives"]),
+    case("unknown_topic.yaml", 40, ["unknown syllabus code 'S-M11'", "tactics.ask.topics[1]"]),
+    case("topic_not_a_code.yaml", 39, ["tactics.ask.topics[1]", "expected text"]),
     case("unknown_category.yaml", 37, ["tactics.ask.category", "'asking'", "allowed: ask, probe"]),
     case("state_id_with_space.yaml", 60, ["states.Bad State", "lowercase letters"]),
     case("initial_choices_and_range.yaml", 26, ["variables.trust.initial", "not both"]),

@@ -224,6 +224,8 @@ def _list(args: argparse.Namespace) -> int:
         {
             "id": e.id,
             "debtor_type": e.loaded.scenario.meta.debtor_type.value,
+            "stage": e.loaded.scenario.meta.stage.value,
+            "topics": list(e.loaded.topics),
             "difficulty": e.loaded.scenario.meta.difficulty,
             "minutes": e.loaded.scenario.meta.minutes,
             "title": e.loaded.scenario.meta.title.as_dict(),

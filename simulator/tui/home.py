@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from simulator.labels import DEBTOR_LABELS
+from simulator.syllabus import COVERAGE
 from simulator.tui.i18n import label, tr
 from simulator.tui.records import Best, best_scores
 from simulator.tui.view import money
@@ -134,7 +135,8 @@ class HomeScreen(Screen[None]):
         if not 0 <= row < len(self.listed):
             summary.update("")
             return
-        sc = self.listed[row].loaded.scenario
+        loaded = self.listed[row].loaded
+        sc = loaded.scenario
         meta, dossier = sc.meta, sc.dossier
         facts = " · ".join(
             [
@@ -147,8 +149,10 @@ class HomeScreen(Screen[None]):
         parts += [(facts, "$text-primary"), "\n"]
         if meta.summary:
             parts += [meta.summary.get(lang), "\n"]
-        if meta.topics:
-            parts += [(label(lang, "topics"), "$text-muted"), (" ".join(meta.topics), "dim")]
+        if loaded.topics:
+            # The course's words for what the case trains, never the syllabus codes.
+            names = " · ".join(COVERAGE[code].get(lang) for code in loaded.topics)
+            parts += [(label(lang, "topics"), "$text-muted"), (names, "dim")]
         summary.update(Content.assemble(*parts))
 
     @on(DataTable.RowHighlighted)
