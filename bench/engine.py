@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.bots import autoplay, make_policy
-from simulator.catalog import bundled_paths
-from simulator.engine import Engine
-from simulator.loader import LoadedScenario, load_scenario
+from simulator.analysis.bots import autoplay, make_policy
+from simulator.engine.engine import Engine
+from simulator.format.catalog import bundled_paths
+from simulator.format.loader import LoadedScenario, load_scenario
 
 
 def load_ms(path: Path, repeats: int = 20) -> float:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.bots import make_policy
+from simulator.analysis.bots import make_policy
 from simulator.cli import main as huikuan
-from simulator.engine import Engine
-from simulator.loader import load_scenario
-from simulator.session import Session
+from simulator.engine.engine import Engine
+from simulator.engine.session import Session
+from simulator.format.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "good" / "minimal.yaml"

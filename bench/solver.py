@@ -11,12 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.analysis import analyze
-from simulator.catalog import bundled_paths
-from simulator.engine import Engine
-from simulator.loader import load_scenario
-from simulator.situations import TooLarge
-from simulator.solver import Solver
+from simulator.analysis.analyze import analyze
+from simulator.analysis.situations import TooLarge
+from simulator.analysis.solver import Solver
+from simulator.engine.engine import Engine
+from simulator.format.catalog import bundled_paths
+from simulator.format.loader import load_scenario
 
 
 def solve_figures(engine: Engine) -> dict[str, object]:

@@ -28,9 +28,9 @@ APP_START = """
 import sys
 from pathlib import Path
 import simulator.cli
-from simulator.loader import load_scenario
-from simulator.tui.app import make_app
-from simulator.tui.play import PlayScreen
+from simulator.format.loader import load_scenario
+from simulator.frontends.tui.app import make_app
+from simulator.frontends.tui.play import PlayScreen
 
 async def ready(pilot):
     while not isinstance(pilot.app.screen, PlayScreen):
@@ -67,11 +67,11 @@ KEYPRESS = """
 import asyncio, json, resource, statistics, sys, time
 from pathlib import Path
 from textual import events
-from simulator.loader import load_scenario
-from simulator.tui.app import make_app
-from simulator.tui.dialogs import ConfirmDialog
-from simulator.tui.play import PlayScreen
-from simulator.tui.view import tactic_keys
+from simulator.format.loader import load_scenario
+from simulator.frontends.tui.app import make_app
+from simulator.frontends.tui.dialogs import ConfirmDialog
+from simulator.frontends.tui.play import PlayScreen
+from simulator.frontends.tui.view import tactic_keys
 
 async def press_and_time(app, key, done):
     # From the key event to the first frame the compositor hands to the terminal after done().

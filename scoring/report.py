@@ -11,7 +11,7 @@ from typing import Any
 
 from scoring.exports import STATUS_ZH
 from simulator.errors import HuikuanError
-from simulator.loader import LoadedScenario, decode, load_text
+from simulator.format.loader import LoadedScenario, decode, load_text
 
 MOST_REPLAYED = 2000  # attempts per scenario valued with the solver
 STYLE = """
@@ -105,8 +105,8 @@ class Costly:
 
 def _regret(loaded: LoadedScenario, rows: list[dict[str, Any]], budget: int) -> list[Costly]:
     """Decisions valued by the solver (regret); an empty list if the solver refuses."""
-    from simulator.engine import Engine
-    from simulator.solver import Solver, annotate_regret
+    from simulator.analysis.solver import Solver, annotate_regret
+    from simulator.engine.engine import Engine
 
     engine = Engine(loaded)
     try:

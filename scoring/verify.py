@@ -12,12 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scoring.score import ScoreReport
-from simulator.engine import Engine
+from simulator.engine.engine import Engine
+from simulator.engine.score import ScoreReport
+from simulator.engine.session import replay_log
+from simulator.engine.session_log import LogContents, check_signatures, read_log
 from simulator.errors import HuikuanError
-from simulator.loader import LoadedScenario, decode, load_scenario, load_text
-from simulator.session import replay_log
-from simulator.session_log import LogContents, check_signatures, read_log
+from simulator.format.loader import LoadedScenario, decode, load_scenario, load_text
 
 # Statuses, from worst to best; the FLAGGED ones make grade exit 1.
 FLAGGED = (

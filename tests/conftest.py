@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine import Engine
-from simulator.loader import LoadedScenario, load_scenario
+from simulator.engine.engine import Engine
+from simulator.format.loader import LoadedScenario, load_scenario
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "good" / "minimal.yaml"

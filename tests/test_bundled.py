@@ -9,14 +9,14 @@ from typing import Any
 import msgspec
 import pytest
 
-from simulator.bots import autoplay, make_policy
-from simulator.catalog import bundled_paths
-from simulator.engine import Engine
-from simulator.loader import LoadedScenario, load_scenario
-from simulator.model import DebtorType
-from simulator.scripted import run_tests
-from simulator.solver import Solver
-from simulator.text import Reply, Text
+from simulator.analysis.bots import autoplay, make_policy
+from simulator.analysis.solver import Solver
+from simulator.authoring.scripted import run_tests
+from simulator.engine.engine import Engine
+from simulator.format.catalog import bundled_paths
+from simulator.format.loader import LoadedScenario, load_scenario
+from simulator.format.model import DebtorType
+from simulator.format.text import Reply, Text
 
 PATHS = bundled_paths()
 IDS = [p.stem for p in PATHS]
@@ -129,4 +129,3 @@ def test_solver_solves_and_optimal_bot_beats_greedy(loaded: LoadedScenario) -> N
     # Sample means over the same 200 seeds; the par is the optimal bot's exact expectation.
     assert optimal >= greedy - 1.0
     assert solution.par >= greedy - 2.0
-

@@ -197,8 +197,8 @@ def test_bot_plays_to_the_end(bot: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_transcript_opens_with_the_line_the_seed_picked(seed: int, tmp_path: Path) -> None:
-    from simulator.engine import Engine
-    from simulator.loader import load_scenario
+    from simulator.engine.engine import Engine
+    from simulator.format.loader import load_scenario
 
     path = ROOT / "scenarios" / "malicious-delay.yaml"  # four opening lines
     opening = Engine(load_scenario(path)).start(seed).line.get("zh")
@@ -346,4 +346,8 @@ def test_list_json_reports_stage_and_topics_from_tags(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     row = next(r for r in json.loads(result.stdout) if r["path"].endswith("tagged.yaml"))
     # Computed from the tags, in the syllabus's order; the stage as written.
-    assert (row["topics"], row["stage"], row["debtor_type"]) == (["S-M1", "S-M6"], "drill", "dealer")
+    assert (row["topics"], row["stage"], row["debtor_type"]) == (
+        ["S-M1", "S-M6"],
+        "drill",
+        "dealer",
+    )

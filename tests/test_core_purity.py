@@ -6,15 +6,15 @@ import subprocess
 import sys
 
 CORE = [
-    "simulator.model",
-    "simulator.loader",
-    "simulator.engine",
-    "simulator.session",
-    "simulator.bots",
+    "simulator.format.model",
+    "simulator.format.loader",
+    "simulator.engine.engine",
+    "simulator.engine.session",
+    "simulator.analysis.bots",
     "simulator.cli",
-    "simulator.catalog",
-    "simulator.scripted",
-    "scoring.score",
+    "simulator.format.catalog",
+    "simulator.authoring.scripted",
+    "simulator.engine.score",
 ]
 
 

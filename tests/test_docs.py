@@ -17,10 +17,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from simulator import model
+from simulator.authoring.scripted import run_tests
 from simulator.errors import ScenarioError
-from simulator.loader import LoadedScenario, load_scenario, load_text
-from simulator.scripted import run_tests
+from simulator.format import model
+from simulator.format.loader import LoadedScenario, load_scenario, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "scenario-format.md"
@@ -100,7 +100,7 @@ def test_complete_example_passes_its_scripted_tests(first: int, text: str) -> No
 
 @pytest.mark.parametrize(("first", "text"), BLOCKS, ids=[f"line{f}" for f, _ in BLOCKS])
 def test_complete_example_lints_without_errors(first: int, text: str) -> None:
-    lint = pytest.importorskip("simulator.lint")
+    lint = pytest.importorskip("simulator.authoring.lint")
     errors = [str(f) for f in lint.lint(_load(first, text)) if f.severity == "error"]
     assert not errors, errors
 
@@ -185,6 +185,6 @@ def test_default_bands_are_stated() -> None:
 
 
 def test_lint_codes_table_matches_the_linter() -> None:
-    lint = pytest.importorskip("simulator.lint")
+    lint = pytest.importorskip("simulator.authoring.lint")
     rows = {r[0]: r[1] for r in _table(LINT_CODES)}
     assert rows == {code: severity for code, (severity, _) in lint.CODES.items()}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.bots import autoplay, make_policy
-from simulator.engine import Engine
-from simulator.model import OutcomeKind
-from simulator.playthrough import relationship_word
+from simulator.analysis.bots import autoplay, make_policy
+from simulator.engine.engine import Engine
+from simulator.engine.playthrough import relationship_word
+from simulator.format.model import OutcomeKind
 
 
 def _history(engine: Engine, seed: int, bot: str) -> list[dict[str, object]]:

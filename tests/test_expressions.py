@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.expressions import Evaluator, Expression, ExpressionError, compile_expression
+from simulator.format.expressions import Evaluator, Expression, ExpressionError, compile_expression
 
 VARIABLES = frozenset({"trust", "cash"})
 FACTS = frozenset({"owner_late"})

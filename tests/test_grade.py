@@ -10,8 +10,8 @@ import pytest
 from test_grade_support import MINIMAL, TEN, grade, make_logs, rewrite, summary
 
 from scoring.gradebook import Gradebook
-from simulator.bots import make_policy
-from simulator.session import resume
+from simulator.analysis.bots import make_policy
+from simulator.engine.session import resume
 
 
 def _count(db: Path) -> int:

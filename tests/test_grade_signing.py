@@ -9,9 +9,9 @@ import pytest
 from test_grade_support import grade, make_logs, rewrite
 
 from scoring.gradebook import Gradebook
-from simulator.bots import make_policy
-from simulator.session import resume
-from simulator.session_log import KEY_ENV, KEY_FILE_ENV, check_signatures, read_log
+from simulator.analysis.bots import make_policy
+from simulator.engine.session import resume
+from simulator.engine.session_log import KEY_ENV, KEY_FILE_ENV, check_signatures, read_log
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from simulator.bots import make_policy
+from simulator.analysis.bots import make_policy
 from simulator.cli import main
-from simulator.engine import Engine
-from simulator.loader import load_scenario
-from simulator.session import Session
+from simulator.engine.engine import Engine
+from simulator.engine.session import Session
+from simulator.format.loader import load_scenario
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "good" / "minimal.yaml"

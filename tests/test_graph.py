@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.graph import ANY, _dot, _mermaid, build, to_dot, to_mermaid
-from simulator.loader import load_scenario
+from simulator.authoring.graph import ANY, _dot, _mermaid, build, to_dot, to_mermaid
+from simulator.format.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"

@@ -9,9 +9,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from simulator.catalog import bundled_paths
-from simulator.engine import Engine
-from simulator.loader import load_scenario
+from simulator.engine.engine import Engine
+from simulator.format.catalog import bundled_paths
+from simulator.format.loader import load_scenario
 
 SCENARIOS = [Path(__file__).parent / "data" / "good" / "minimal.yaml", *bundled_paths()]
 ENGINES = {path.name: Engine(load_scenario(path)) for path in SCENARIOS}

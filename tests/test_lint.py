@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.lint import CODES, Finding, lint
-from simulator.loader import LoadedScenario, load_scenario
-from simulator.ranges import scenario_ranges
-from simulator.yamlsafe import format_path
+from simulator.authoring.lint import CODES, Finding, lint
+from simulator.authoring.ranges import scenario_ranges
+from simulator.format.loader import LoadedScenario, load_scenario
+from simulator.format.yamlsafe import format_path
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT = Path(__file__).parent / "data" / "lint"
@@ -91,7 +91,7 @@ def test_finding_points_at_the_line_of_the_state() -> None:
 def test_a_tactic_with_an_impossible_when_is_reported_once() -> None:
     text = (LINT / "clean.yaml").read_text(encoding="utf-8")
     text = text.replace("when: \"known('reason')\"", 'when: "relationship > 100"')
-    from simulator.loader import load_text
+    from simulator.format.loader import load_text
 
     codes = [f.code for f in lint(load_text(text, "x.yaml"))]
     assert codes.count("HK107") == 1 and "HK104" not in codes
@@ -156,7 +156,7 @@ def test_bundled_scenarios_have_no_lint_errors(path: Path) -> None:
     ],
 )
 def test_what_can_hold(source: str, possible: bool) -> None:
-    from simulator.expressions import compile_expression
+    from simulator.format.expressions import compile_expression
 
     loaded = load_scenario(LINT / "clean.yaml")
     sc = loaded.scenario
@@ -255,7 +255,7 @@ def _expressions() -> st.SearchStrategy[str]:
 def test_the_analysis_never_rules_out_what_happens(
     source: str, trust: int, cash: int, relationship: float, day: int, cause: str, known: bool
 ) -> None:
-    from simulator.expressions import Evaluator, compile_expression
+    from simulator.format.expressions import Evaluator, compile_expression
 
     loaded = _clean()
     sc = loaded.scenario

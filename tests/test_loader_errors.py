@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from simulator.errors import ScenarioError
-from simulator.loader import MAX_BYTES, load_scenario
-from simulator.yamlsafe import MAX_DEPTH
+from simulator.format.loader import MAX_BYTES, load_scenario
+from simulator.format.yamlsafe import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "data" / "bad"

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from simulator.bots import autoplay, random_policy
-from simulator.engine import Engine
-from simulator.lint import lint
-from simulator.loader import load_scenario
-from simulator.scaffold import SCHEMA_FILE, TEMPLATES, TYPES, check_name, render
-from simulator.schema import schema_text
-from simulator.yamlsafe import read_yaml
+from simulator.analysis.bots import autoplay, random_policy
+from simulator.authoring.lint import lint
+from simulator.authoring.scaffold import SCHEMA_FILE, TEMPLATES, TYPES, check_name, render
+from simulator.authoring.schema import schema_text
+from simulator.engine.engine import Engine
+from simulator.format.loader import load_scenario
+from simulator.format.yamlsafe import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +103,7 @@ def test_first_line_points_at_the_shipped_schema(debtor_type: str) -> None:
 
 def test_shipped_schema_matches_the_models() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "simulator/templates/scenario.schema.json is stale: run `python -m simulator.schema`"
+        "simulator/authoring/templates/scenario.schema.json is stale: run `python -m simulator.authoring.schema`"
     )
 
 
@@ -116,8 +116,8 @@ def test_rendered_template_validates_against_the_schema(debtor_type: str) -> Non
 
 def test_templates_are_package_data() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"]["simulator.templates"]
-    shipped = {p.name for pattern in patterns for p in TEMPLATES.glob(pattern)}
+    patterns = config["tool"]["setuptools"]["package-data"]["simulator.authoring"]
+    shipped = {p.name for pattern in patterns for p in TEMPLATES.parent.glob(pattern)}
     assert {f"{t}.yaml" for t in TYPES} | {"scenario.schema.json"} <= shipped
 
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from simulator.catalog import bundled_paths
-from simulator.schema import SCHEMA_PATH, schema_text
+from simulator.authoring.schema import SCHEMA_PATH, schema_text
+from simulator.format.catalog import bundled_paths
 
 GOOD = [Path(__file__).parent / "data" / "good" / "minimal.yaml", *bundled_paths()]
 
 
 def test_schema_file_matches_models() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "run `python -m simulator.schema` after changing simulator/model.py"
+        "run `python -m simulator.authoring.schema` after changing simulator/model.py"
     )
 
 

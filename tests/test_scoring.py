@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.score import Payment, PlayRecord, ScoreWeights, grade_for, present_value, score
+from simulator.engine.score import (
+    Payment,
+    PlayRecord,
+    ScoreWeights,
+    grade_for,
+    present_value,
+    score,
+)
 
 EVEN = ScoreWeights(recovery=0.25, present_value=0.25, relationship=0.25, speed=0.25)
 

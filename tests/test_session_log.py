@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator.bots import make_policy
-from simulator.engine import Engine
+from simulator.analysis.bots import make_policy
+from simulator.engine.engine import Engine
+from simulator.engine.session import Session, replay, resume
+from simulator.engine.session_log import read_log
 from simulator.errors import LogError
-from simulator.loader import LoadedScenario, load_scenario
-from simulator.session import Session, replay, resume
-from simulator.session_log import read_log
+from simulator.format.loader import LoadedScenario, load_scenario
 
 
 def _played(engine: Engine, tmp_path: Path, seed: int = 3, moves: int | None = None) -> Session:

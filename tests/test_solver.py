@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.analysis import analyze
-from simulator.bots import autoplay, make_policy
+from simulator.analysis.analyze import analyze
+from simulator.analysis.bots import autoplay, make_policy
+from simulator.analysis.solver import Solution, Solver, annotate_regret, solver_for
 from simulator.cli import main
-from simulator.engine import Engine
-from simulator.solver import Solution, Solver, annotate_regret, solver_for
+from simulator.engine.engine import Engine
 
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"
 

@@ -9,20 +9,20 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from simulator.engine import Engine
-from simulator.loader import load_scenario
-from simulator.session import Session
-from simulator.session_log import read_log
-from simulator.tui.app import HuikuanApp, make_app
-from simulator.tui.debrief import DebriefScreen, by_day, course_line
-from simulator.tui.dialogs import ChoiceDialog, ConfirmDialog, TraineeDialog
-from simulator.tui.help import HelpScreen
-from simulator.tui.home import HomeScreen
-from simulator.tui.play import PlayScreen
-from simulator.tui.records import best_scores, unfinished
-from simulator.tui.settings import Settings, load_settings, save_settings
-from simulator.tui.view import columns, palette, palette_order, tactic_keys
-from simulator.tui.widgets import Palette
+from simulator.engine.engine import Engine
+from simulator.engine.session import Session
+from simulator.engine.session_log import read_log
+from simulator.format.loader import load_scenario
+from simulator.frontends.tui.app import HuikuanApp, make_app
+from simulator.frontends.tui.debrief import DebriefScreen, by_day, course_line
+from simulator.frontends.tui.dialogs import ChoiceDialog, ConfirmDialog, TraineeDialog
+from simulator.frontends.tui.help import HelpScreen
+from simulator.frontends.tui.home import HomeScreen
+from simulator.frontends.tui.play import PlayScreen
+from simulator.frontends.tui.records import best_scores, unfinished
+from simulator.frontends.tui.settings import Settings, load_settings, save_settings
+from simulator.frontends.tui.view import columns, palette, palette_order, tactic_keys
+from simulator.frontends.tui.widgets import Palette
 
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"
 SIZE = (100, 32)
@@ -389,7 +389,7 @@ def test_keys_follow_the_grouped_palette() -> None:
 
 
 def test_keys_beyond_nine_skip_the_screen_keys() -> None:
-    from simulator.tui.view import RESERVED_KEYS, TACTIC_KEYS
+    from simulator.frontends.tui.view import RESERVED_KEYS, TACTIC_KEYS
 
     assert not RESERVED_KEYS & set(TACTIC_KEYS)
     assert TACTIC_KEYS[:10] == "1234567890"
@@ -456,7 +456,7 @@ def test_core_modules_do_not_pull_in_textual() -> None:
     import sys
 
     code = (
-        "import sys, simulator.commands.play, simulator.session, simulator.labels\n"
+        "import sys, simulator.commands.play, simulator.engine.session, simulator.format.labels\n"
         "assert 'textual' not in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from simulator.engine import Engine
-from simulator.loader import load_scenario
-from simulator.session import Session
-from simulator.tui.app import HuikuanApp, make_app
-from simulator.tui.debrief import DebriefScreen
-from simulator.tui.home import HomeScreen
-from simulator.tui.play import PlayScreen
+from simulator.engine.engine import Engine
+from simulator.engine.session import Session
+from simulator.format.loader import load_scenario
+from simulator.frontends.tui.app import HuikuanApp, make_app
+from simulator.frontends.tui.debrief import DebriefScreen
+from simulator.frontends.tui.home import HomeScreen
+from simulator.frontends.tui.play import PlayScreen
 
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"
 SIZE = (100, 32)

@@ -15,7 +15,7 @@ EXIT_OK = 0
 
 
 def register(sub: Any) -> None:
-    from simulator.situations import DEFAULT_BUDGET
+    from simulator.analysis.situations import DEFAULT_BUDGET
 
     solve = sub.add_parser("solve", help="the par and the ceiling of a scenario (exact expectimax)")
     solve.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled id")
@@ -58,15 +58,15 @@ def register(sub: Any) -> None:
 
 
 def _engine(args: argparse.Namespace) -> Any:
-    from simulator.catalog import resolve
-    from simulator.engine import Engine
-    from simulator.loader import load_scenario
+    from simulator.engine.engine import Engine
+    from simulator.format.catalog import resolve
+    from simulator.format.loader import load_scenario
 
     return Engine(load_scenario(resolve(args.scenario, args.scenarios)))
 
 
 def _solve(args: argparse.Namespace) -> int:
-    from simulator.solver import CEILING_ASSUMES, PAR_ASSUMES, Solver
+    from simulator.analysis.solver import CEILING_ASSUMES, PAR_ASSUMES, Solver
 
     engine = _engine(args)
     solution = Solver(engine, args.budget).solve()
@@ -101,7 +101,7 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from simulator.analysis import analyze, render
+    from simulator.analysis.analyze import analyze, render
 
     engine = _engine(args)
     progress = _progress if sys.stderr.isatty() else None

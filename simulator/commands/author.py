@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.errors import HuikuanError, Problem
 
 if TYPE_CHECKING:
-    from simulator.lint import Finding
+    from simulator.authoring.lint import Finding
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
@@ -56,15 +56,15 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def _codes() -> list[tuple[str, tuple[str, str]]]:
-    from simulator.lint import CODES
+    from simulator.authoring.lint import CODES
 
     return list(CODES.items())
 
 
 def _check(args: argparse.Namespace) -> int:
+    from simulator.authoring.lint import lint
     from simulator.errors import ScenarioError
-    from simulator.lint import lint
-    from simulator.loader import load_scenario
+    from simulator.format.loader import load_scenario
 
     results = []
     for path in _expand(args.paths):
@@ -100,7 +100,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _load_finding(problem: Problem) -> Finding:
     """A load error as a finding (code HK100), so JSON output has one shape."""
-    from simulator.lint import Finding
+    from simulator.authoring.lint import Finding
 
     return Finding(
         "HK100",
@@ -115,9 +115,9 @@ def _load_finding(problem: Problem) -> Finding:
 
 
 def _test(args: argparse.Namespace) -> int:
+    from simulator.authoring.scripted import run_tests
     from simulator.errors import ScenarioError
-    from simulator.loader import load_scenario
-    from simulator.scripted import run_tests
+    from simulator.format.loader import load_scenario
 
     passed = failed = 0
     for path in _expand(args.paths):

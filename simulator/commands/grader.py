@@ -83,7 +83,7 @@ def _log_files(paths: list[Path]) -> list[Path]:
 
 
 def _scenario_files(extra: Path | None) -> list[Path]:
-    from simulator.catalog import bundled_dir
+    from simulator.format.catalog import bundled_dir
 
     found = sorted(bundled_dir().glob("*.yaml"))
     if extra is not None:
@@ -96,7 +96,7 @@ def _scenario_files(extra: Path | None) -> list[Path]:
 def _grade(args: argparse.Namespace) -> int:
     from scoring.gradebook import Gradebook
     from scoring.verify import ScenarioIndex, verify_many
-    from simulator.session_log import signing_key
+    from simulator.engine.session_log import signing_key
 
     files = _log_files(args.paths)
     key = signing_key(args.key_file)

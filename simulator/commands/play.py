@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.bots import BOTS
+from simulator.analysis.bots import BOTS
+from simulator.engine.session_log import default_log_dir
 from simulator.errors import HuikuanError, Problem
-from simulator.session_log import default_log_dir
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
@@ -77,10 +77,10 @@ def home(args: argparse.Namespace) -> int:
     if args.home_scenarios is not None and not args.home_scenarios.is_dir():
         raise HuikuanError(Problem(str(args.home_scenarios), "not a directory of scenarios"))
     if args.home_plain or not _tty():
-        from simulator.console import home as plain_home
+        from simulator.frontends.console import home as plain_home
 
         return plain_home(lang=args.home_lang or "zh")
-    from simulator.tui.app import make_app
+    from simulator.frontends.tui.app import make_app
 
     app = make_app(
         trainee=args.home_trainee,
@@ -92,16 +92,16 @@ def home(args: argparse.Namespace) -> int:
 
 
 def _play(args: argparse.Namespace) -> int:
-    from simulator.catalog import resolve
-    from simulator.engine import Engine
-    from simulator.loader import load_scenario
-    from simulator.session import Session
+    from simulator.engine.engine import Engine
+    from simulator.engine.session import Session
+    from simulator.format.catalog import resolve
+    from simulator.format.loader import load_scenario
 
     path = resolve(args.scenario, args.scenarios)
     loaded = load_scenario(path)
     log_dir = None if args.no_log else (args.log_dir or default_log_dir())
     if args.moves is None and args.bot is None and not args.plain and _tty():
-        from simulator.tui.app import make_app
+        from simulator.frontends.tui.app import make_app
 
         app = make_app(
             loaded,
@@ -118,7 +118,7 @@ def _play(args: argparse.Namespace) -> int:
     trainee = args.trainee or _login()
     engine = Engine(loaded)
     if args.moves is None and args.bot is None:
-        from simulator.console import play_interactive
+        from simulator.frontends.console import play_interactive
 
         return play_interactive(engine, seed, trainee, log_dir, args.lang)
     moves = _moves(args.moves, loaded.scenario.tactics) if args.moves is not None else None
@@ -130,7 +130,7 @@ def _play(args: argparse.Namespace) -> int:
         if moves is not None:
             _play_moves(session, moves)
         else:
-            from simulator.bots import make_policy
+            from simulator.analysis.bots import make_policy
 
             policy = make_policy(args.bot, seed)
             while not session.play.over:
@@ -138,11 +138,11 @@ def _play(args: argparse.Namespace) -> int:
     finally:
         if not session.play.over:
             session.close()
-    from simulator.session import result
+    from simulator.engine.session import result
 
     outcome = result(session, session.log.path if session.log else None)
     if args.regret:
-        from simulator.solver import annotate_regret
+        from simulator.analysis.solver import annotate_regret
 
         annotated = annotate_regret(engine, session.play)
         for entry, decision in zip(outcome["decisions"], annotated, strict=True):
@@ -150,7 +150,7 @@ def _play(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(outcome, ensure_ascii=False, indent=2))
     else:
-        from simulator.console import print_transcript
+        from simulator.frontends.console import print_transcript
 
         print_transcript(session, args.lang)
         if args.regret:
@@ -216,8 +216,8 @@ def _login() -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from simulator.catalog import catalog
-    from simulator.labels import DEBTOR_LABELS
+    from simulator.format.catalog import catalog
+    from simulator.format.labels import DEBTOR_LABELS
 
     entries, errors = catalog(args.scenarios)
     rows = [
@@ -237,7 +237,7 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        from simulator.console import pad
+        from simulator.frontends.console import pad
 
         for e in entries:
             meta = e.loaded.scenario.meta

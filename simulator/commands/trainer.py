@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from simulator.authoring.scaffold import TYPES
 from simulator.errors import HuikuanError, Problem
-from simulator.scaffold import TYPES
 
 EXIT_OK = 0
 
@@ -66,9 +66,9 @@ def register(sub: Any) -> None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from simulator.catalog import resolve
-    from simulator.graph import build, find_dot, to_dot, to_mermaid, to_svg
-    from simulator.loader import load_scenario
+    from simulator.authoring.graph import build, find_dot, to_dot, to_mermaid, to_svg
+    from simulator.format.catalog import resolve
+    from simulator.format.loader import load_scenario
 
     dot = find_dot() if args.format == "svg" else None  # fail before any work
     _check_output_dir(args.output)
@@ -88,7 +88,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from simulator.scaffold import check_name, render
+    from simulator.authoring.scaffold import check_name, render
 
     name = check_name(args.name)
     target: Path = args.output if args.output is not None else Path(f"{name}.yaml")

@@ -1,0 +1,1 @@
+"""Trainer tools: lint, interval ranges, the graph, templates, the JSON Schema and scripted tests."""

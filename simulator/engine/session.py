@@ -1,0 +1,212 @@
+"""A playthrough with its log: start, move, finish, replay and resume — used by CLI and TUI."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from simulator.engine.engine import ENGINE_VERSION, Engine
+from simulator.engine.playthrough import Playthrough, Step
+from simulator.engine.score import ScoreReport
+from simulator.engine.session_log import LogContents, SessionLog, read_log
+from simulator.errors import HuikuanError, LogError, Problem
+from simulator.format.loader import LoadedScenario, load_scenario
+
+
+def _as_logged(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as it reads back from the log (tuples become lists), for comparing."""
+    result: dict[str, Any] = json.loads(json.dumps(record, ensure_ascii=False))
+    return result
+
+
+def _step_record(step: Step) -> dict[str, Any]:
+    return _as_logged({"type": "step", **step.to_dict()})
+
+
+def _final_record(report: ScoreReport) -> dict[str, Any]:
+    data = report.to_dict()
+    data.pop("decisions")
+    return _as_logged({"type": "final", "report": data})
+
+
+class Session:
+    """One trainee's play of one scenario, logged line by line as it happens."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        play: Playthrough,
+        trainee: str,
+        log: SessionLog | None,
+    ) -> None:
+        self.engine = engine
+        self.play = play
+        self.trainee = trainee
+        self.log = log
+        self.report: ScoreReport | None = None
+
+    @classmethod
+    def start(
+        cls, engine: Engine, seed: int, trainee: str, log_dir: Path | None, lang: str = "zh"
+    ) -> Session:
+        play = engine.start(seed)
+        log = None
+        if log_dir is not None:
+            loaded = engine.loaded
+            log = SessionLog.create(log_dir, header(loaded, seed, trainee, lang))
+        session = cls(engine, play, trainee, log)
+        session._finish_if_over()
+        return session
+
+    @property
+    def scenario_id(self) -> str:
+        return self.engine.scenario.meta.id
+
+    def move(self, tactic_id: str) -> Step:
+        step = self.engine.play(self.play, tactic_id)
+        if self.log is not None:
+            self.log.write(_step_record(step))
+        self._finish_if_over()
+        return step
+
+    def _finish_if_over(self) -> None:
+        if self.play.over and self.report is None:
+            self.report = self.engine.report(self.play)
+            if self.log is not None:
+                self.log.write(_final_record(self.report))
+                self.log.close()
+
+    def close(self) -> None:
+        """Stop without finishing; the log stays resumable."""
+        self.engine.close(self.play)
+        if self.log is not None and self.report is None:
+            self.log.close()
+
+
+def header(loaded: LoadedScenario, seed: int, trainee: str, lang: str) -> dict[str, Any]:
+    meta = loaded.scenario.meta
+    return {
+        "scenario": meta.id,
+        "scenario_version": meta.version,
+        "scenario_sha256": loaded.sha256,
+        "scenario_path": str(Path(loaded.path).resolve()),
+        "seed": seed,
+        "trainee": trainee,
+        "lang": lang,
+        "engine_version": ENGINE_VERSION,
+    }
+
+
+@dataclass(frozen=True)
+class ReplayCheck:
+    """Whether a log is what its scenario and moves produce."""
+
+    contents: LogContents
+    matches: bool
+    same_scenario: bool
+    mismatch: str = ""
+
+
+def _replay_steps(engine: Engine, contents: LogContents) -> tuple[Playthrough, str]:
+    """The logged moves played again with the logged seed; '' or where the log differs."""
+    play = engine.start(int(contents.header["seed"]))
+    for index, logged in enumerate(contents.steps):
+        tactic = str(logged.get("tactic"))
+        try:
+            step = engine.play(play, tactic)
+        except (ValueError, KeyError, HuikuanError) as exc:
+            return play, f"step {index} ({tactic}) does not replay: {exc}"
+        if _step_record(step) != logged:
+            return play, f"step {index} ({tactic}) differs from the replay"
+    return play, ""
+
+
+def replay_log(engine: Engine, contents: LogContents) -> tuple[ScoreReport | None, str]:
+    """The replay's report (as if ended now, if the log was cut), or None and where it differs."""
+    play, mismatch = _replay_steps(engine, contents)
+    report, over = engine.report(play), play.over
+    engine.close(play)
+    if mismatch:
+        return None, mismatch
+    if contents.final is not None:
+        if not over:
+            return None, "the log says finished, the replay is not"
+        # The final line has no decisions: leave them out of the comparison copy (10,000 logs).
+        if _final_record(replace(report, decisions=())) != contents.final:
+            return None, "the final score differs from the replay"
+    return report, ""
+
+
+def replay(contents: LogContents, loaded: LoadedScenario) -> ReplayCheck:
+    """Play the logged moves again with the logged seed and compare every line."""
+    same = contents.header.get("scenario_sha256") == loaded.sha256
+    report, mismatch = replay_log(Engine(loaded), contents)
+    return ReplayCheck(contents, report is not None, same, mismatch)
+
+
+def resume(path: Path, engine: Engine | None = None) -> Session:
+    """Continue an unfinished log from its last whole step, with the same seed and state."""
+    contents = read_log(path)
+    if contents.complete:
+        raise LogError(Problem(str(path), "this play is already finished"))
+    loaded = engine.loaded if engine else load_scenario(contents.header["scenario_path"])
+    if contents.header.get("scenario_sha256") != loaded.sha256:
+        raise LogError(Problem(str(path), "the scenario file has changed since this play began"))
+    engine = engine or Engine(loaded)
+    play, mismatch = _replay_steps(engine, contents)
+    if mismatch:
+        engine.close(play)
+        raise LogError(Problem(str(path), mismatch))
+    session = Session(engine, play, str(contents.header.get("trainee", "")), None)
+    session.log = SessionLog.reopen(path)
+    session._finish_if_over()
+    return session
+
+
+def result(session: Session, log_path: Path | None) -> dict[str, Any]:
+    """The headless result object (design brief: `play --json`)."""
+    engine, play = session.engine, session.play
+    report = session.report or engine.report(play)
+    meta = engine.scenario.meta
+    return {
+        "scenario": meta.id,
+        "scenario_version": meta.version,
+        "seed": play.seed,
+        "trainee": session.trainee,
+        "moves": [s.tactic for s in play.steps],
+        "finished": play.over,
+        "final_state": play.state,
+        "outcome": str(play.outcome) if play.outcome else None,
+        "cause": play.cause,
+        "debt": report.debt,
+        "recovered": report.recovered,
+        "secured": report.secured,
+        "recovery_rate": report.recovery_rate,
+        "present_value": report.present_value,
+        "relationship": report.relationship,
+        "relationship_damage": report.relationship_damage,
+        "days": report.days,
+        "violations": list(report.violations),
+        "score": report.score,
+        "grade": report.grade,
+        "components": report.components,
+        "revealed": list(play.revealed),
+        "decisions": [
+            {
+                "tactic": d.tactic,
+                "state_from": d.state_from,
+                "state_to": d.state_to,
+                "day": d.day,
+                "paid": d.paid,
+                "relationship_change": d.relationship_change,
+                "violation": d.violation,
+                "note": d.note,
+                "regret": d.regret,
+                "best_tactic": d.best_tactic,
+            }
+            for d in report.decisions
+        ],
+        "log_path": str(log_path) if log_path else None,
+    }

@@ -1,0 +1,1 @@
+"""The front ends: the Textual TUI and the plain console game."""

@@ -1,0 +1,299 @@
+"""The trainee's Textual app; `make_app` builds it for the CLI, the tests and the benchmark."""
+
+from __future__ import annotations
+
+import gc
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+
+from simulator.engine.engine import Engine
+from simulator.engine.session import Session, resume
+from simulator.errors import HuikuanError, ScenarioError
+from simulator.format.catalog import bundled_paths
+from simulator.format.loader import LoadedScenario, load_scenario
+from simulator.frontends.tui.i18n import other, tr
+from simulator.frontends.tui.records import unfinished
+from simulator.frontends.tui.settings import (
+    Settings,
+    default_config_path,
+    load_settings,
+    save_settings,
+)
+
+# Situations the debrief's solver may explore before it gives up on regret (silently).
+SOLVER_BUDGET = 20_000
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the app was started: what to play, for whom, where logs and settings live."""
+
+    # A path, or the scenario already loaded (the command line loads it first to check it).
+    scenario: Path | LoadedScenario | None = None
+    seed: int | None = None
+    trainee: str | None = None
+    lang: str | None = None
+    log_dir: Path | None = None
+    scenarios: Path | None = None
+    bundled: bool = True
+    config_path: Path | None = None
+    reveal: bool = False
+    cursor_blink: bool = True
+    solver_budget: int = SOLVER_BUDGET
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A scenario the home screen lists."""
+
+    path: Path
+    loaded: LoadedScenario
+
+
+class HuikuanApp(App[int]):
+    """Home → play → debrief; the Session owns the game, the screens only show it."""
+
+    TITLE = "huikuan"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "toggle_lang", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("q", "request_quit", show=False),
+        Binding("ctrl+q", "request_quit", show=False, priority=True),
+    ]
+
+    lang: reactive[str] = reactive("zh")
+
+    def __init__(self, options: Options) -> None:
+        super().__init__()
+        self.options = options
+        self.config_path = options.config_path or default_config_path()
+        self.settings = load_settings(self.config_path)
+        self.trainee: str | None = options.trainee or self.settings.trainee
+        self.set_reactive(HuikuanApp.lang, options.lang or self.settings.lang or "zh")
+        self._entries: tuple[list[Entry], list[ScenarioError]] | None = None
+        self.engines: dict[str, Engine] = {}
+
+    # --- starting -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.title = tr(self.lang, "app_title")
+        # Straight to the play screen when there is nothing to ask first (the quick start).
+        if self.options.scenario is not None and self.trainee is not None:
+            loaded = self.scenario()
+            meta = loaded.scenario.meta
+            log_dir, seed = self.options.log_dir, self.options.seed
+            if unfinished(log_dir, meta.id, loaded.sha256, self.trainee, seed) is None:
+                from simulator.frontends.tui.play import PlayScreen
+
+                session = self.new_session(loaded, seed)
+                self.push_screen(PlayScreen(session, reveal=self.options.reveal))
+                return
+        self._begin()
+
+    def run(self, **kwargs: Any) -> int | None:
+        """Run the app; first freeze what start-up made, which lives as long as the app does.
+
+        Imports and the loaded scenario are a few hundred thousand objects that never become
+        garbage; frozen, the collector stops re-scanning them on every full pass while the
+        first screen is built (about 30 ms of a cold start).
+        """
+        gc.freeze()
+        return super().run(**kwargs)
+
+    def scenario(self) -> LoadedScenario:
+        """The scenario the app was started with, loaded (once, if it came as a path)."""
+        given = self.options.scenario
+        assert given is not None
+        return given if isinstance(given, LoadedScenario) else load_scenario(given)
+
+    @work(exclusive=True, group="flow")
+    async def _begin(self) -> None:
+        if self.trainee is None:
+            await self.ask_trainee()
+        if self.options.scenario is not None:
+            await self._open(self.scenario(), self.options.seed)
+        else:
+            from simulator.frontends.tui.home import HomeScreen
+
+            await self.push_screen(HomeScreen())
+
+    async def ask_trainee(self) -> None:
+        """Ask the trainee's name (needs a worker) and remember it on this machine."""
+        from simulator.frontends.tui.dialogs import TraineeDialog
+
+        dialog = TraineeDialog(self.trainee, blink=self.options.cursor_blink)
+        name = await self.push_screen(dialog, wait_for_dismiss=True)
+        if name:
+            self.trainee = name
+            self.settings.trainee = name
+            save_settings(self.config_path, self.settings)
+
+    def entries(self) -> tuple[list[Entry], list[ScenarioError]]:
+        """The scenarios to list: bundled ones, then those under --scenarios (loaded once)."""
+        if self._entries is None:
+            paths = bundled_paths() if self.options.bundled else []
+            if self.options.scenarios is not None:
+                paths += sorted(self.options.scenarios.glob("*.yaml"))
+            found: list[Entry] = []
+            errors: list[ScenarioError] = []
+            for path in paths:
+                try:
+                    found.append(Entry(path, load_scenario(path)))
+                except ScenarioError as exc:
+                    errors.append(exc)
+            self._entries = (found, errors)
+        return self._entries
+
+    def engine(self, loaded: LoadedScenario) -> Engine:
+        """One engine per scenario file, built on first use and kept for replays."""
+        found = self.engines.get(loaded.path)
+        if found is None or found.loaded.sha256 != loaded.sha256:
+            found = self.engines[loaded.path] = Engine(loaded)
+        return found
+
+    # --- moving between screens ----------------------------------------------------------------
+
+    def open_scenario(self, loaded: LoadedScenario, seed: int | None = None) -> None:
+        """Play `loaded`, first offering to resume an unfinished play of it."""
+        self.run_worker(self._open(loaded, seed), exclusive=True, group="flow")
+
+    async def _open(self, loaded: LoadedScenario, seed: int | None) -> None:
+        engine = self.engine(loaded)
+        trainee = self.trainee or "trainee"
+        meta = loaded.scenario.meta
+        cut = unfinished(self.options.log_dir, meta.id, loaded.sha256, trainee, seed)
+        session: Session | None = None
+        if cut is not None:
+            from simulator.frontends.tui.dialogs import ChoiceDialog
+
+            title = meta.title.get(self.lang)
+
+            def words(lang: str) -> str:
+                return tr(lang, "resume_found", title=title, n=cut.moves, d=cut.day, seed=cut.seed)
+
+            dialog = ChoiceDialog(words, [("r", "resume", "resume"), ("n", "new", "start_over")])
+            choice = await self.push_screen(dialog, wait_for_dismiss=True)
+            if choice is None:
+                if len(self.screen_stack) == 1:
+                    await self.go_home()
+                return
+            if choice == "resume":
+                try:
+                    session = resume(cut.path, engine)
+                except HuikuanError as exc:
+                    why = "; ".join(p.message for p in exc.problems)
+                    self.notify(tr(self.lang, "resume_failed", why=why), severity="error")
+        if session is None:
+            session = self.new_session(loaded, seed)
+        await self.show_play(session, resumed=cut is not None and session.play.steps != [])
+
+    def new_session(self, loaded: LoadedScenario, seed: int | None) -> Session:
+        seed = seed if seed is not None else secrets.randbelow(2**31)
+        trainee = self.trainee or "trainee"
+        return Session.start(self.engine(loaded), seed, trainee, self.options.log_dir, self.lang)
+
+    async def show_play(self, session: Session, resumed: bool = False) -> None:
+        from simulator.frontends.tui.play import PlayScreen
+
+        screen = PlayScreen(session, reveal=self.options.reveal, resumed=resumed)
+        if self._top_is_game():
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    def show_debrief(self, session: Session) -> None:
+        from simulator.frontends.tui.debrief import DebriefScreen
+
+        self.switch_screen(DebriefScreen(session, self.options.solver_budget))
+
+    def _top_is_game(self) -> bool:
+        from simulator.frontends.tui.debrief import DebriefScreen
+        from simulator.frontends.tui.play import PlayScreen
+
+        return isinstance(self.screen, PlayScreen | DebriefScreen)
+
+    async def go_home(self) -> None:
+        """Back to the home screen (it re-reads the best scores)."""
+        from simulator.frontends.tui.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            await self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            await self.push_screen(HomeScreen())
+
+    # --- keys everywhere ------------------------------------------------------------------------
+
+    def watch_lang(self, lang: str) -> None:
+        self.title = tr(lang, "app_title")
+
+    def action_toggle_lang(self) -> None:
+        self.lang = other(self.lang)
+        self.settings.lang = self.lang
+        save_settings(self.config_path, self.settings)
+
+    def action_help(self) -> None:
+        from simulator.frontends.tui.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_request_quit(self) -> None:
+        """Quit; in the middle of a game, ask first (the log stays resumable)."""
+        from simulator.frontends.tui.dialogs import ConfirmDialog
+        from simulator.frontends.tui.play import PlayScreen
+
+        screen = self.screen
+        if isinstance(screen, PlayScreen) and screen.live:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    screen.session.close()
+                    self.exit(0)
+
+            self.push_screen(ConfirmDialog(lambda lang: tr(lang, "confirm_quit")), answer)
+            return
+        self.exit(0)
+
+
+def make_app(
+    scenario: Path | LoadedScenario | None = None,
+    *,
+    seed: int | None = None,
+    trainee: str | None = None,
+    lang: str | None = None,
+    log_dir: Path | None = None,
+    scenarios: Path | None = None,
+    bundled: bool = True,
+    config_path: Path | None = None,
+    reveal: bool = False,
+    cursor_blink: bool = True,
+    solver_budget: int = SOLVER_BUDGET,
+) -> HuikuanApp:
+    """The one way to build the app: home when `scenario` is None, else that scenario's play."""
+    return HuikuanApp(
+        Options(
+            scenario=scenario,
+            seed=seed,
+            trainee=trainee,
+            lang=lang,
+            log_dir=log_dir,
+            scenarios=scenarios,
+            bundled=bundled,
+            config_path=config_path,
+            reveal=reveal,
+            cursor_blink=cursor_blink,
+            solver_budget=solver_budget,
+        )
+    )
+
+
+__all__ = ["HuikuanApp", "Options", "Settings", "make_app"]

@@ -1,0 +1,246 @@
+"""The play screen: dossier, transcript, tactic palette and status; the Session owns the game."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+from simulator.engine.playthrough import Step, TacticOption
+from simulator.engine.session import Session
+from simulator.format.labels import outcome_label
+from simulator.frontends.tui import view
+from simulator.frontends.tui.i18n import tr
+from simulator.frontends.tui.widgets import KeyBar, Palette, Prose
+
+if TYPE_CHECKING:
+    from simulator.frontends.tui.app import HuikuanApp
+
+PLAY_KEYS = [
+    ("1–9", "k_tactic"),
+    ("d", "k_dossier"),
+    ("Esc", "k_back"),
+    ("l", "k_lang"),
+    ("?", "k_help"),
+    ("q", "k_quit"),
+]
+OVER_KEYS = [("Enter", "k_debrief"), ("Esc", "k_home"), ("l", "k_lang"), ("q", "k_quit")]
+
+
+class PlayScreen(Screen[None]):
+    """One game: shows the session after every move, sends the trainee's choices to it."""
+
+    CSS_PATH = "play.tcss"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-narrow"),
+        (100, "-medium"),
+        (140, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False),
+        Binding("enter", "debrief", show=False),
+        Binding("d", "toggle_dossier", show=False),
+    ]
+
+    class Moved(Message):
+        """A move was made; everything on screen follows from the session again."""
+
+        def __init__(self, step: Step) -> None:
+            super().__init__()
+            self.step = step
+
+    def __init__(self, session: Session, *, reveal: bool = False, resumed: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.reveal = reveal
+        self.resumed = resumed
+        self.keys = view.tactic_keys(session.engine.scenario)
+
+    @property
+    def huikuan(self) -> HuikuanApp:
+        from simulator.frontends.tui.app import HuikuanApp
+
+        assert isinstance(self.app, HuikuanApp)
+        return self.app
+
+    @property
+    def live(self) -> bool:
+        """The game is still going (leaving now needs a confirmation)."""
+        return not self.session.play.over
+
+    def compose(self) -> ComposeResult:
+        # The size class now, so the first resize finds nothing to restyle.
+        width = self.app.size.width
+        self.add_class(next(c for w, c in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= w))
+        yield Prose(id="title")
+        yield Prose(id="status")
+        if self.reveal:
+            yield Prose(id="reveal")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                with VerticalScroll(id="dossier-box"):
+                    yield Prose(id="dossier")
+                yield VerticalScroll(id="transcript-box")
+            with Vertical(id="right"):
+                yield Palette(id="palette")
+                yield Prose(id="detail")
+                yield Prose(id="over")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self.show_all()
+        self.query_one(Palette).focus()
+        if self.resumed:
+            self.notify(tr(self.huikuan.lang, "resumed"))
+
+    def _relabel(self, _lang: str) -> None:
+        self.show_all()
+
+    # --- showing --------------------------------------------------------------------------------
+
+    def show_all(self) -> None:
+        """Render everything from the session (after a move, or a language switch)."""
+        lang = self.huikuan.lang
+        session, play = self.session, self.session.play
+        sc = session.engine.scenario
+        self.query_one("#title", Static).update(
+            f"{sc.meta.title.get(lang)}  ·  {tr(lang, 'trainee')}: {session.trainee}"
+        )
+        self.query_one("#status", Static).update(view.status_line(session, lang))
+        if self.reveal:
+            self.query_one("#reveal", Static).update(view.reveal_line(play, lang))
+        self._title("#dossier-box", tr(lang, "dossier"))
+        self.query_one("#dossier", Static).update(view.dossier(session, lang))
+        self._title("#transcript-box", tr(lang, "transcript"))
+        self._show_transcript(lang)
+        palette = self.query_one(Palette)
+        self._title("#palette", tr(lang, "palette"))
+        over = self.query_one("#over", Static)
+        if play.over != self.has_class("-over"):
+            self.set_class(play.over, "-over")
+        if play.over:
+            kind = str(play.outcome) if play.outcome else None
+            over.update(tr(lang, "over", outcome=outcome_label(kind, lang)))
+            self.query_one("#keys", KeyBar).show(OVER_KEYS, lang)
+            return
+        rows = view.palette(session.engine.options(play), self.keys)
+        palette.show(rows, lang)
+        self._show_detail(palette.highlighted_tactic)
+        self.query_one("#keys", KeyBar).show(PLAY_KEYS, lang)
+
+    def _show_transcript(self, lang: str) -> None:
+        """One Prose per turn: a move adds one; earlier turns keep their rendered lines."""
+        box = self.query_one("#transcript-box", VerticalScroll)
+        entries = view.transcript(self.session, lang)
+        shown = list(box.query_children(Prose))
+        for widget, entry in zip(shown, entries, strict=False):
+            widget.update(entry)
+        new = [Prose(entry, classes="turn") for entry in entries[len(shown) :]]
+        if new:
+            box.mount_all(new)
+            if self.session.play.steps:
+                self.call_after_refresh(box.scroll_end, animate=False)
+
+    def _title(self, selector: str, title: str) -> None:
+        widget = self.query_one(selector)
+        if widget.border_title != title:
+            widget.border_title = title
+
+    def _show_detail(self, tactic: str | None) -> None:
+        detail = self.query_one("#detail", Static)
+        option = self._option(tactic) if tactic else None
+        detail.update(view.tactic_detail(option, self.huikuan.lang) if option else "")
+
+    def _option(self, tactic: str) -> TacticOption | None:
+        options = self.session.engine.options(self.session.play)
+        return next((o for o in options if o.id == tactic), None)
+
+    # --- choosing -------------------------------------------------------------------------------
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character in self.keys and self.live:
+            event.stop()
+            self.choose(self.keys[event.character])
+
+    @on(Palette.Chosen)
+    def _chosen(self, event: Palette.Chosen) -> None:
+        self.choose(event.tactic)
+
+    @on(Palette.Pointed)
+    def _pointed(self, event: Palette.Pointed) -> None:
+        self._show_detail(event.tactic)
+
+    def choose(self, tactic: str) -> None:
+        """Play `tactic` if it can be played now; ask first when it cannot be undone."""
+        from simulator.frontends.tui.dialogs import ConfirmDialog
+
+        option = self._option(tactic)
+        if option is None or not self.live:
+            return
+        lang = self.huikuan.lang
+        if not option.available:
+            reason = option.reason.get(lang) if option.reason else ""
+            self.app.bell()
+            self.notify(tr(lang, "refused", reason=reason), severity="warning", timeout=3)
+            return
+        if option.tactic.irreversible:
+            name = option.tactic.name
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._move(tactic)
+
+            words = lambda lang: tr(lang, "confirm_irreversible", name=name.get(lang))  # noqa: E731
+            self.app.push_screen(ConfirmDialog(words), answer)
+            return
+        self._move(tactic)
+
+    def _move(self, tactic: str) -> None:
+        self.post_message(self.Moved(self.session.move(tactic)))
+
+    @on(Moved)
+    def _moved(self, _event: Moved) -> None:
+        self.show_all()
+        if not self.live:
+            self.query_one("#transcript-box").focus()
+
+    # --- leaving --------------------------------------------------------------------------------
+
+    def action_debrief(self) -> None:
+        if not self.live:
+            self.huikuan.show_debrief(self.session)
+
+    def action_toggle_dossier(self) -> None:
+        self.toggle_class("-show-dossier")
+
+    def action_back(self) -> None:
+        from simulator.frontends.tui.dialogs import ConfirmDialog
+
+        if not self.live:
+            self.app.run_worker(self.huikuan.go_home())
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.session.close()
+                self.app.run_worker(self.huikuan.go_home())
+
+        self.app.push_screen(ConfirmDialog(lambda lang: tr(lang, "confirm_leave")), answer)
+
+    def on_unmount(self) -> None:
+        # Leaving by any road keeps the log resumable and lets the engine drop the play.
+        if self.live:
+            self.session.close()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "debrief":
+            return not self.live
+        return True
