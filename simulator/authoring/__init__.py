@@ -1,1 +1,1 @@
-"""Trainer tools: lint, interval ranges, the graph, templates, the JSON Schema and scripted tests."""
+"""Trainer tools: lint, ranges, the graph, templates, the JSON Schema and scripted tests."""

@@ -39,7 +39,7 @@ class Decision:
     revealed: tuple[str, ...]
     violation: dict[str, str] | None
     note: dict[str, str]
-    # Filled in by the solver (simulator.analysis.solver.annotate_regret) when the debrief asks for it:
+    # Filled in by the solver (analysis.solver.annotate_regret) when the debrief asks for it:
     # the best expected score at this point minus the chosen tactic's, and the best tactic.
     regret: float | None = None
     best_tactic: str | None = None

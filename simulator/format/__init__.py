@@ -1,1 +1,1 @@
-"""The scenario format: texts, models, the safe YAML reader, expressions, the loader and scenario discovery."""
+"""The scenario format: texts, models, safe YAML, expressions, the loader, discovery."""
