@@ -103,7 +103,7 @@ def test_first_line_points_at_the_shipped_schema(debtor_type: str) -> None:
 
 def test_shipped_schema_matches_the_models() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "simulator/authoring/templates/scenario.schema.json is stale: run `python -m simulator.authoring.schema`"
+        "the shipped schema is stale: run `python -m simulator.authoring.schema`"
     )
 
 
