@@ -11,7 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.analysis.bots import autoplay, make_policy
+from simulator.analysis.bots import autoplay
+from simulator.analysis.policies import make_policy
 from simulator.engine.engine import Engine
 from simulator.format.catalog import bundled_paths
 from simulator.format.loader import LoadedScenario, load_scenario

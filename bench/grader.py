@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.analysis.bots import make_policy
+from simulator.analysis.policies import make_policy
 from simulator.cli import main as huikuan
 from simulator.engine.engine import Engine
 from simulator.engine.session import Session

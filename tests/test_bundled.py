@@ -9,7 +9,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from simulator.analysis.bots import autoplay, make_policy
+from simulator.analysis.bots import autoplay
+from simulator.analysis.policies import make_policy
 from simulator.analysis.solver import Solver
 from simulator.authoring.scripted import run_tests
 from simulator.engine.engine import Engine

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.analysis.bots import autoplay, make_policy
+from simulator.analysis.bots import autoplay
+from simulator.analysis.policies import make_policy
 from simulator.engine.engine import Engine
 from simulator.engine.playthrough import relationship_word
 from simulator.format.model import OutcomeKind

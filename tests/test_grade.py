@@ -10,7 +10,7 @@ import pytest
 from test_grade_support import MINIMAL, TEN, grade, make_logs, rewrite, summary
 
 from scoring.gradebook import Gradebook
-from simulator.analysis.bots import make_policy
+from simulator.analysis.policies import make_policy
 from simulator.engine.session import resume
 
 

@@ -9,7 +9,7 @@ import pytest
 from test_grade_support import grade, make_logs, rewrite
 
 from scoring.gradebook import Gradebook
-from simulator.analysis.bots import make_policy
+from simulator.analysis.policies import make_policy
 from simulator.engine.session import resume
 from simulator.engine.session_log import KEY_ENV, KEY_FILE_ENV, check_signatures, read_log
 

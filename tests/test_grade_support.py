@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from simulator.analysis.bots import make_policy
+from simulator.analysis.policies import make_policy
 from simulator.cli import main
 from simulator.engine.engine import Engine
 from simulator.engine.session import Session

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.analysis.bots import make_policy
+from simulator.analysis.policies import make_policy
 from simulator.engine.engine import Engine
 from simulator.engine.session import Session, replay, resume
 from simulator.engine.session_log import read_log

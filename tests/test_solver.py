@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from simulator.analysis.analyze import analyze
-from simulator.analysis.bots import autoplay, make_policy
+from simulator.analysis.bots import autoplay
+from simulator.analysis.policies import make_policy
 from simulator.analysis.solver import Solution, Solver, annotate_regret, solver_for
 from simulator.cli import main
 from simulator.engine.engine import Engine

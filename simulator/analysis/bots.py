@@ -1,11 +1,10 @@
-"""Bots that play a scenario headless: random, greedy, the solver's optimal, and spammers."""
+"""Bots that play a scenario headless: random, greedy and spammers (optimal is the solver's)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from simulator.engine.engine import Engine, promised_after
 from simulator.engine.playthrough import Playthrough
@@ -79,22 +78,6 @@ def spammer_policy(tactic_id: str, seed: int) -> Policy:
         return fallback(engine, play)
 
     return choose
-
-
-def make_policy(name: str, seed: int, solver: Any = None) -> Policy:
-    """A bot by name: random, greedy, optimal (sharing `solver` if given), or spam:TACTIC."""
-    if name == "random":
-        return random_policy(seed)
-    if name == "greedy":
-        return greedy_policy(seed)
-    if name == "optimal":
-        # Imported here: the solver steps situations through the engine and imports bots.
-        from simulator.analysis.solver import optimal_policy
-
-        return optimal_policy(seed, solver)
-    if name.startswith(SPAM):
-        return spammer_policy(name.removeprefix(SPAM), seed)
-    raise ValueError(f"unknown bot '{name}'")
 
 
 def autoplay(engine: Engine, play: Playthrough, policy: Policy, max_steps: int = 1000) -> None:

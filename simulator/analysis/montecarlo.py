@@ -7,7 +7,8 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.analysis.bots import autoplay, make_policy
+from simulator.analysis.bots import autoplay
+from simulator.analysis.policies import make_policy
 from simulator.analysis.solver import Solver
 from simulator.engine.engine import Engine
 from simulator.format.loader import load_scenario

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import HuikuanError, Problem
+from simulator.format.catalog import scenario_files
 
 if TYPE_CHECKING:
     from simulator.authoring.lint import Finding
@@ -44,7 +45,7 @@ def _expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            found = scenario_files(path)
             if not found:
                 raise HuikuanError(Problem(str(path), "directory holds no .yaml scenarios"))
             files += found

@@ -83,14 +83,9 @@ def _log_files(paths: list[Path]) -> list[Path]:
 
 
 def _scenario_files(extra: Path | None) -> list[Path]:
-    from simulator.format.catalog import bundled_dir
+    from simulator.format.catalog import bundled_paths
 
-    found = sorted(bundled_dir().glob("*.yaml"))
-    if extra is not None:
-        if not extra.is_dir():
-            raise HuikuanError(Problem(str(extra), "not a directory of scenarios"))
-        found += sorted(p for p in extra.rglob("*") if p.suffix in (".yaml", ".yml"))
-    return found
+    return bundled_paths(extra)
 
 
 def _grade(args: argparse.Namespace) -> int:

@@ -130,7 +130,7 @@ def _play(args: argparse.Namespace) -> int:
         if moves is not None:
             _play_moves(session, moves)
         else:
-            from simulator.analysis.bots import make_policy
+            from simulator.analysis.policies import make_policy
 
             policy = make_policy(args.bot, seed)
             while not session.play.over:

@@ -16,9 +16,15 @@ from textual.reactive import reactive
 from simulator.engine.engine import Engine
 from simulator.engine.session import Session, resume
 from simulator.errors import HuikuanError, ScenarioError
-from simulator.format.catalog import bundled_paths
+from simulator.format.catalog import Entry, catalog
 from simulator.format.loader import LoadedScenario, load_scenario
+from simulator.frontends.tui import messages
+from simulator.frontends.tui.debrief import DebriefScreen
+from simulator.frontends.tui.dialogs import ChoiceDialog, ConfirmDialog, TraineeDialog
+from simulator.frontends.tui.help import HelpScreen
+from simulator.frontends.tui.home import HomeScreen
 from simulator.frontends.tui.i18n import other, tr
+from simulator.frontends.tui.play import PlayScreen
 from simulator.frontends.tui.records import unfinished
 from simulator.frontends.tui.settings import (
     Settings,
@@ -47,14 +53,6 @@ class Options:
     reveal: bool = False
     cursor_blink: bool = True
     solver_budget: int = SOLVER_BUDGET
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A scenario the home screen lists."""
-
-    path: Path
-    loaded: LoadedScenario
 
 
 class HuikuanApp(App[int]):
@@ -92,8 +90,6 @@ class HuikuanApp(App[int]):
             meta = loaded.scenario.meta
             log_dir, seed = self.options.log_dir, self.options.seed
             if unfinished(log_dir, meta.id, loaded.sha256, self.trainee, seed) is None:
-                from simulator.frontends.tui.play import PlayScreen
-
                 session = self.new_session(loaded, seed)
                 self.push_screen(PlayScreen(session, reveal=self.options.reveal))
                 return
@@ -122,14 +118,10 @@ class HuikuanApp(App[int]):
         if self.options.scenario is not None:
             await self._open(self.scenario(), self.options.seed)
         else:
-            from simulator.frontends.tui.home import HomeScreen
-
             await self.push_screen(HomeScreen())
 
     async def ask_trainee(self) -> None:
         """Ask the trainee's name (needs a worker) and remember it on this machine."""
-        from simulator.frontends.tui.dialogs import TraineeDialog
-
         dialog = TraineeDialog(self.trainee, blink=self.options.cursor_blink)
         name = await self.push_screen(dialog, wait_for_dismiss=True)
         if name:
@@ -140,18 +132,12 @@ class HuikuanApp(App[int]):
     def entries(self) -> tuple[list[Entry], list[ScenarioError]]:
         """The scenarios to list: bundled ones, then those under --scenarios (loaded once)."""
         if self._entries is None:
-            paths = bundled_paths() if self.options.bundled else []
-            if self.options.scenarios is not None:
-                paths += sorted(self.options.scenarios.glob("*.yaml"))
-            found: list[Entry] = []
-            errors: list[ScenarioError] = []
-            for path in paths:
-                try:
-                    found.append(Entry(path, load_scenario(path)))
-                except ScenarioError as exc:
-                    errors.append(exc)
-            self._entries = (found, errors)
+            self._entries = catalog(self.options.scenarios, bundled=self.options.bundled)
         return self._entries
+
+    @property
+    def log_dir(self) -> Path | None:
+        return self.options.log_dir
 
     def engine(self, loaded: LoadedScenario) -> Engine:
         """One engine per scenario file, built on first use and kept for replays."""
@@ -173,8 +159,6 @@ class HuikuanApp(App[int]):
         cut = unfinished(self.options.log_dir, meta.id, loaded.sha256, trainee, seed)
         session: Session | None = None
         if cut is not None:
-            from simulator.frontends.tui.dialogs import ChoiceDialog
-
             title = meta.title.get(self.lang)
 
             def words(lang: str) -> str:
@@ -202,8 +186,6 @@ class HuikuanApp(App[int]):
         return Session.start(self.engine(loaded), seed, trainee, self.options.log_dir, self.lang)
 
     async def show_play(self, session: Session, resumed: bool = False) -> None:
-        from simulator.frontends.tui.play import PlayScreen
-
         screen = PlayScreen(session, reveal=self.options.reveal, resumed=resumed)
         if self._top_is_game():
             await self.switch_screen(screen)
@@ -211,24 +193,35 @@ class HuikuanApp(App[int]):
             await self.push_screen(screen)
 
     def show_debrief(self, session: Session) -> None:
-        from simulator.frontends.tui.debrief import DebriefScreen
-
         self.switch_screen(DebriefScreen(session, self.options.solver_budget))
 
     def _top_is_game(self) -> bool:
-        from simulator.frontends.tui.debrief import DebriefScreen
-        from simulator.frontends.tui.play import PlayScreen
-
         return isinstance(self.screen, PlayScreen | DebriefScreen)
 
     async def go_home(self) -> None:
         """Back to the home screen (it re-reads the best scores)."""
-        from simulator.frontends.tui.home import HomeScreen
-
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             await self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
             await self.push_screen(HomeScreen())
+
+    # --- what the screens ask for ----------------------------------------------------------------
+
+    def on_open_scenario(self, message: messages.OpenScenario) -> None:
+        self.open_scenario(message.loaded, message.seed)
+
+    def on_play_again(self, message: messages.PlayAgain) -> None:
+        fresh = self.new_session(message.loaded, message.seed)
+        self.run_worker(self.show_play(fresh), exclusive=True, group="flow")
+
+    def on_show_debrief(self, message: messages.ShowDebrief) -> None:
+        self.show_debrief(message.session)
+
+    def on_go_home(self, _message: messages.GoHome) -> None:
+        self.run_worker(self.go_home(), exclusive=True, group="flow")
+
+    def on_change_trainee(self, _message: messages.ChangeTrainee) -> None:
+        self.run_worker(self.ask_trainee(), exclusive=True, group="trainee")
 
     # --- keys everywhere ------------------------------------------------------------------------
 
@@ -241,16 +234,11 @@ class HuikuanApp(App[int]):
         save_settings(self.config_path, self.settings)
 
     def action_help(self) -> None:
-        from simulator.frontends.tui.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_request_quit(self) -> None:
         """Quit; in the middle of a game, ask first (the log stays resumable)."""
-        from simulator.frontends.tui.dialogs import ConfirmDialog
-        from simulator.frontends.tui.play import PlayScreen
-
         screen = self.screen
         if isinstance(screen, PlayScreen) and screen.live:
 

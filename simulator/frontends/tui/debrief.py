@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from textual import work
@@ -21,12 +21,11 @@ from simulator.engine.score import Decision, ScoreReport
 from simulator.engine.session import Session
 from simulator.errors import HuikuanError
 from simulator.format.labels import outcome_label
+from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import label, tr
+from simulator.frontends.tui.messages import GoHome, PlayAgain
 from simulator.frontends.tui.view import columns, money
 from simulator.frontends.tui.widgets import KeyBar, Prose
-
-if TYPE_CHECKING:
-    from simulator.frontends.tui.app import HuikuanApp
 
 CHART_WIDTH = 30
 DEBRIEF_KEYS = [
@@ -120,11 +119,8 @@ class DebriefScreen(Screen[None]):
         self.line = course_line(session.engine, session.play)
 
     @property
-    def huikuan(self) -> HuikuanApp:
-        from simulator.frontends.tui.app import HuikuanApp
-
-        assert isinstance(self.app, HuikuanApp)
-        return self.app
+    def huikuan(self) -> Host:
+        return host(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -314,8 +310,7 @@ class DebriefScreen(Screen[None]):
     def action_again(self, same_seed: bool) -> None:
         session = self.session
         seed = session.play.seed if same_seed else None
-        fresh = self.huikuan.new_session(session.engine.loaded, seed)
-        self.app.run_worker(self.huikuan.show_play(fresh))
+        self.post_message(PlayAgain(session.engine.loaded, seed))
 
     def action_home(self) -> None:
-        self.app.run_worker(self.huikuan.go_home())
+        self.post_message(GoHome())

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -13,15 +13,15 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from simulator.format.catalog import Entry
 from simulator.format.labels import DEBTOR_LABELS
 from simulator.format.syllabus import COVERAGE
+from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import label, tr
+from simulator.frontends.tui.messages import ChangeTrainee, OpenScenario
 from simulator.frontends.tui.records import Best, best_scores
 from simulator.frontends.tui.view import money
 from simulator.frontends.tui.widgets import KeyBar, Prose
-
-if TYPE_CHECKING:
-    from simulator.frontends.tui.app import Entry, HuikuanApp
 
 COLUMNS = ("n", "col_title", "col_type", "col_difficulty", "col_minutes", "col_best")
 HOME_KEYS = [
@@ -45,11 +45,8 @@ class HomeScreen(Screen[None]):
         self.best: dict[str, Best] = {}
 
     @property
-    def huikuan(self) -> HuikuanApp:
-        from simulator.frontends.tui.app import HuikuanApp
-
-        assert isinstance(self.app, HuikuanApp)
-        return self.app
+    def huikuan(self) -> Host:
+        return host(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="home-title")
@@ -66,7 +63,7 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Shown first, or back from a game: a new best score may be in the logs.
-        self.best = best_scores(self.huikuan.options.log_dir, self.huikuan.trainee or "")
+        self.best = best_scores(self.huikuan.log_dir, self.huikuan.trainee or "")
         self.show_all()
 
     def _relabel(self, _lang: str) -> None:
@@ -170,10 +167,8 @@ class HomeScreen(Screen[None]):
 
     def play(self, row: int) -> None:
         if 0 <= row < len(self.listed):
-            self.huikuan.open_scenario(self.listed[row].loaded)
+            self.post_message(OpenScenario(self.listed[row].loaded))
 
-    @work(exclusive=True, group="trainee")
-    async def action_trainee(self) -> None:
-        await self.huikuan.ask_trainee()
-        self.best = best_scores(self.huikuan.options.log_dir, self.huikuan.trainee or "")
-        self.show_all()
+    def action_trainee(self) -> None:
+        # The dialog's dismissal resumes this screen, which re-reads the best scores.
+        self.post_message(ChangeTrainee())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,11 +17,10 @@ from simulator.engine.playthrough import Step, TacticOption
 from simulator.engine.session import Session
 from simulator.format.labels import outcome_label
 from simulator.frontends.tui import view
+from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import tr
+from simulator.frontends.tui.messages import GoHome, ShowDebrief
 from simulator.frontends.tui.widgets import KeyBar, Palette, Prose
-
-if TYPE_CHECKING:
-    from simulator.frontends.tui.app import HuikuanApp
 
 PLAY_KEYS = [
     ("1–9", "k_tactic"),
@@ -64,11 +63,8 @@ class PlayScreen(Screen[None]):
         self.keys = view.tactic_keys(session.engine.scenario)
 
     @property
-    def huikuan(self) -> HuikuanApp:
-        from simulator.frontends.tui.app import HuikuanApp
-
-        assert isinstance(self.app, HuikuanApp)
-        return self.app
+    def huikuan(self) -> Host:
+        return host(self)
 
     @property
     def live(self) -> bool:
@@ -216,7 +212,7 @@ class PlayScreen(Screen[None]):
 
     def action_debrief(self) -> None:
         if not self.live:
-            self.huikuan.show_debrief(self.session)
+            self.post_message(ShowDebrief(self.session))
 
     def action_toggle_dossier(self) -> None:
         self.toggle_class("-show-dossier")
@@ -225,13 +221,13 @@ class PlayScreen(Screen[None]):
         from simulator.frontends.tui.dialogs import ConfirmDialog
 
         if not self.live:
-            self.app.run_worker(self.huikuan.go_home())
+            self.post_message(GoHome())
             return
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.session.close()
-                self.app.run_worker(self.huikuan.go_home())
+                self.post_message(GoHome())
 
         self.app.push_screen(ConfirmDialog(lambda lang: tr(lang, "confirm_leave")), answer)
 
