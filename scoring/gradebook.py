@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scoring.verify import COUNTED, FLAGGED, STATUSES, Verdict
+from scoring.verdict import COUNTED, FLAGGED, STATUSES, Verdict
 from simulator.errors import HuikuanError, Problem
 
 APP, SCHEMA_VERSION = "huikuan-gradebook", "1"

@@ -7,48 +7,18 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scoring.verdict import STATUSES, Verdict
 from simulator.engine.engine import Engine
 from simulator.engine.score import ScoreReport
 from simulator.engine.session import replay_log
 from simulator.engine.session_log import LogContents, check_signatures, read_log
 from simulator.errors import HuikuanError
 from simulator.format.loader import LoadedScenario, decode, load_scenario, load_text
-
-# Statuses, from worst to best; the FLAGGED ones make grade exit 1.
-FLAGGED = (
-    "unreadable",
-    "scenario_not_found",
-    "scenario_changed",
-    "tampered",
-    "corrupt",
-    "bad_signature",
-    "unsigned",
-)
-COUNTED = ("verified",)
-STATUSES = (*FLAGGED, "incomplete", "verified")
-
-
-@dataclass
-class Verdict:
-    """What grading found in one log file, and the attempt row it makes."""
-
-    path: str
-    status: str
-    detail: str = ""
-    key: str = ""
-    content_sha256: str = ""
-    problems: list[str] = field(default_factory=list)
-    scenario_path: str = ""
-    row: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def flagged(self) -> bool:
-        return self.status in FLAGGED
 
 
 class ScenarioIndex:
