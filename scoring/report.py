@@ -116,15 +116,11 @@ def _regret(loaded: LoadedScenario, rows: list[dict[str, Any]], budget: int) -> 
         return []
     found: dict[tuple[str, str], Costly] = {}
     for row in rows[-MOST_REPLAYED:]:
-        play = engine.start(int(row["seed"]))
         try:
-            for tactic in row["moves"]:
-                engine.play(play, tactic)
+            play = engine.replay(int(row["seed"]), row["moves"])
             decisions = annotate_regret(engine, play, solver)
         except (HuikuanError, ValueError, KeyError):
             continue
-        finally:
-            engine.close(play)
         for d in decisions:
             if d.regret is None:
                 continue

@@ -36,8 +36,8 @@ def play_runs(engine: Engine, bot: str, seeds: range, solver: Solver | None = No
     """`bot` over `seeds` in this process."""
     runs = []
     for seed in seeds:
-        play = engine.start(seed)
-        autoplay(engine, play, make_policy(bot, seed, solver))
+        with engine.playing(seed) as play:
+            autoplay(engine, play, make_policy(bot, seed, solver))
         report = engine.report(play)
         states = {engine.scenario.start, *(s.state_to for s in play.steps)}
         runs.append(

@@ -418,18 +418,17 @@ def annotate_regret(
     """The play's decisions, each with its regret and the best tactic at that point."""
     solver = solver if solver is not None else solver_for(engine)
     decisions = engine.record(play).decisions
-    again = engine.start(play.seed)
-    tracker = Tracker(solver, again)
     annotated = []
-    for decision in decisions:
-        found = tracker.values()
-        if found and decision.tactic in found:
-            best = best_of(found, engine.available(again))
-            regret = max(0.0, found[best] - found[decision.tactic])
-            decision = replace(decision, regret=round(regret, 2), best_tactic=best)
-        annotated.append(decision)
-        engine.play(again, decision.tactic)
-    engine.close(again)
+    with engine.playing(play.seed) as again:
+        tracker = Tracker(solver, again)
+        for decision in decisions:
+            found = tracker.values()
+            if found and decision.tactic in found:
+                best = best_of(found, engine.available(again))
+                regret = max(0.0, found[best] - found[decision.tactic])
+                decision = replace(decision, regret=round(regret, 2), best_tactic=best)
+            annotated.append(decision)
+            engine.play(again, decision.tactic)
     return tuple(annotated)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.engine.engine import Engine
+from simulator.engine.engine import Engine, UnplayableMove
 from simulator.format.loader import LoadedScenario
 from simulator.format.model import ScriptedTest
 
@@ -20,20 +20,13 @@ class TestResult:
 
 
 def run_test(engine: Engine, test: ScriptedTest) -> TestResult:
-    play = engine.start(test.seed)
     failures: list[str] = []
-    for index, move in enumerate(test.moves):
-        if play.over:
-            failures.append(f"the play ended before move {index + 1} ({move})")
-            break
-        if move not in engine.available(play):
-            reason = next((o.reason for o in engine.options(play) if o.id == move), None)
-            why = f": {reason.en}" if reason else ""
-            failures.append(f"move {index + 1} '{move}' not available in '{play.state}'{why}")
-            break
-        engine.play(play, move)
+    try:
+        play = engine.replay(test.seed, test.moves)
+    except UnplayableMove as exc:
+        failures.append(str(exc))
+        play = exc.play
     report = engine.report(play)
-    engine.close(play)
     expect = test.expect
     if expect.outcome is not None and str(play.outcome) != expect.outcome.value:
         failures.append(f"outcome {play.outcome or 'unfinished'}, expected {expect.outcome.value}")

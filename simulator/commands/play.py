@@ -92,7 +92,7 @@ def home(args: argparse.Namespace) -> int:
 
 
 def _play(args: argparse.Namespace) -> int:
-    from simulator.engine.engine import Engine
+    from simulator.engine.engine import Engine, UnplayableMove
     from simulator.engine.session import Session
     from simulator.format.catalog import resolve
     from simulator.format.loader import load_scenario
@@ -124,7 +124,10 @@ def _play(args: argparse.Namespace) -> int:
     moves = _moves(args.moves, loaded.scenario.tactics) if args.moves is not None else None
     if moves is not None:
         # A dry run first, so a bad move list writes no log at all.
-        _play_moves(Session.start(engine, seed, trainee, None), moves)
+        try:
+            engine.replay(seed, moves)
+        except UnplayableMove as exc:
+            raise HuikuanError(Problem("--moves", str(exc))) from None
     session = Session.start(engine, seed, trainee, log_dir, args.lang)
     try:
         if moves is not None:
@@ -186,26 +189,9 @@ def _moves(text: str, tactics: dict[str, Any]) -> list[str]:
 
 
 def _play_moves(session: Any, moves: list[str]) -> None:
-    for number, move in enumerate(moves, start=1):
-        if session.play.over:
-            session.close()
-            raise HuikuanError(
-                Problem("--moves", f"move {number} '{move}': the play already ended")
-            )
-        options = {o.id: o for o in session.engine.options(session.play)}
-        if not options[move].available:
-            reason = options[move].reason
-            session.close()
-            raise HuikuanError(
-                Problem(
-                    "--moves",
-                    f"move {number} '{move}' is not available on day {session.play.day} "
-                    f"in state '{session.play.state}'" + (f": {reason.en}" if reason else ""),
-                )
-            )
+    # The dry run has shown that every move plays.
+    for move in moves:
         session.move(move)
-    if not session.play.over:
-        session.close()
 
 
 def _login() -> str:

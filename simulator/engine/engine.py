@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +38,14 @@ from simulator.format.model import (
 from simulator.format.text import Text
 
 ENGINE_VERSION = "1.0"
+
+
+class UnplayableMove(ValueError):
+    """A replayed move that cannot be played: the play had ended, or the tactic is unavailable."""
+
+    def __init__(self, index: int, move: str, why: str, play: Playthrough) -> None:
+        super().__init__(f"move {index + 1} '{move}': {why}")
+        self.index, self.move, self.why, self.play = index, move, why, play
 
 
 class Engine:
@@ -92,6 +102,42 @@ class Engine:
             play.token = MachineToken(play)
             self.machine.add_model(play.token, initial=sc.start)
         self._check_end(play)
+        return play
+
+    @contextmanager
+    def playing(self, seed: int) -> Iterator[Playthrough]:
+        """A playthrough from `seed`, let go of when the block ends, however it ends."""
+        play = self.start(seed)
+        try:
+            yield play
+        finally:
+            self.close(play)
+
+    def advance(self, play: Playthrough, moves: Iterable[str], *, lenient: bool = False) -> None:
+        """Play `moves` in order. Strict: an unplayable move raises UnplayableMove; lenient:
+        the first unplayable move (or the end of the play) stops quietly."""
+        for index, move in enumerate(moves):
+            why = ""
+            if play.over:
+                why = "the play had already ended"
+            elif move not in self.available(play):
+                option = next((o for o in self.options(play) if o.id == move), None)
+                reason = f": {option.reason.en}" if option and option.reason else ""
+                why = f"not available on day {play.day} in state '{play.state}'{reason}"
+            if why:
+                if lenient:
+                    return
+                raise UnplayableMove(index, move, why, play)
+            self.play(play, move)
+
+    def replay(self, seed: int, moves: Iterable[str], *, lenient: bool = False) -> Playthrough:
+        """The playthrough `moves` make from `seed`, already let go of: read it, score it.
+
+        Every "play these moves again" (logs, resume checks, scripted tests, the debrief's
+        course line, the report) comes through here or `advance`, so no play is left open.
+        """
+        with self.playing(seed) as play:
+            self.advance(play, moves, lenient=lenient)
         return play
 
     def initial_env(self, cause: str | None, drawn: dict[str, float]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from simulator.engine.engine import ENGINE_VERSION, Engine
+from simulator.engine.engine import ENGINE_VERSION, Engine, UnplayableMove
 from simulator.engine.playthrough import Playthrough, Step
 from simulator.engine.score import ScoreReport
 from simulator.engine.session_log import LogContents, SessionLog, read_log
@@ -109,25 +109,30 @@ class ReplayCheck:
     mismatch: str = ""
 
 
-def _replay_steps(engine: Engine, contents: LogContents) -> tuple[Playthrough, str]:
-    """The logged moves played again with the logged seed; '' or where the log differs."""
-    play = engine.start(int(contents.header["seed"]))
-    for index, logged in enumerate(contents.steps):
-        tactic = str(logged.get("tactic"))
-        try:
-            step = engine.play(play, tactic)
-        except (ValueError, KeyError, HuikuanError) as exc:
-            return play, f"step {index} ({tactic}) does not replay: {exc}"
+def _replay_steps(engine: Engine, play: Playthrough, contents: LogContents) -> str:
+    """The logged moves played again on `play` (started from the logged seed); '' or where
+    the log first differs from the replay."""
+    moves = [str(logged.get("tactic")) for logged in contents.steps]
+    failed: UnplayableMove | HuikuanError | KeyError | None = None
+    try:
+        engine.advance(play, moves)
+    except (UnplayableMove, KeyError, HuikuanError) as exc:
+        failed = exc
+    for index, (logged, step) in enumerate(zip(contents.steps, play.steps, strict=False)):
         if _step_record(step) != logged:
-            return play, f"step {index} ({tactic}) differs from the replay"
-    return play, ""
+            return f"step {index} ({moves[index]}) differs from the replay"
+    if failed is not None:
+        index = len(play.steps)
+        why = failed.why if isinstance(failed, UnplayableMove) else str(failed)
+        return f"step {index} ({moves[index]}) does not replay: {why}"
+    return ""
 
 
 def replay_log(engine: Engine, contents: LogContents) -> tuple[ScoreReport | None, str]:
     """The replay's report (as if ended now, if the log was cut), or None and where it differs."""
-    play, mismatch = _replay_steps(engine, contents)
+    with engine.playing(int(contents.header["seed"])) as play:
+        mismatch = _replay_steps(engine, play, contents)
     report, over = engine.report(play), play.over
-    engine.close(play)
     if mismatch:
         return None, mismatch
     if contents.final is not None:
@@ -155,7 +160,9 @@ def resume(path: Path, engine: Engine | None = None) -> Session:
     if contents.header.get("scenario_sha256") != loaded.sha256:
         raise LogError(Problem(str(path), "the scenario file has changed since this play began"))
     engine = engine or Engine(loaded)
-    play, mismatch = _replay_steps(engine, contents)
+    # Not `playing`: a resumed play stays open for the trainee's next move.
+    play = engine.start(int(contents.header["seed"]))
+    mismatch = _replay_steps(engine, play, contents)
     if mismatch:
         engine.close(play)
         raise LogError(Problem(str(path), mismatch))

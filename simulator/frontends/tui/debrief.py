@@ -51,14 +51,7 @@ class Line:
 
 def replay_line(engine: Engine, seed: int, moves: list[str] | tuple[str, ...]) -> ScoreReport:
     """Score `moves` from `seed`, stopping at the first one that cannot be played."""
-    play = engine.start(seed)
-    for move in moves:
-        if play.over or move not in engine.available(play):
-            break
-        engine.play(play, move)
-    report = engine.report(play)
-    engine.close(play)
-    return report
+    return engine.report(engine.replay(seed, moves, lenient=True))
 
 
 def course_line(engine: Engine, play: Playthrough) -> Line | None:
@@ -68,9 +61,7 @@ def course_line(engine: Engine, play: Playthrough) -> Line | None:
         return None
 
     def cause_of(seed: int) -> str | None:
-        probe = engine.start(seed)
-        engine.close(probe)
-        return probe.cause
+        return engine.replay(seed, ()).cause
 
     same = next((t for t in tests if cause_of(t.seed) == play.cause), None)
     chosen = same or tests[0]
