@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from simulator.format.model import DEFAULT_BANDS
+
 GRADES = ("A", "B", "C", "D")
-DEFAULT_BANDS = {"A": 85.0, "B": 70.0, "C": 55.0, "D": 40.0}
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,8 @@ def build_scenario(raw: Any) -> Scenario:
     return msgspec.convert(raw, Scenario, dec_hook=decode_hook)
 
 
-DEFAULT_BANDS: dict[str, float] = {"A": 85, "B": 70, "C": 55, "D": 40}
+# The one definition of the grade bands (a rubric may replace them); the scorer reads these.
+DEFAULT_BANDS: dict[str, float] = {"A": 85.0, "B": 70.0, "C": 55.0, "D": 40.0}
 
 # Relationship matters less against a debtor who stalls on purpose (S-KPI); it matters most
 # where the customer is a channel you keep selling through.
