@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check simulator scoring tests bench
 	$(BIN)/ruff format --check simulator scoring tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py

@@ -11,6 +11,7 @@ from typing import Any
 
 from transitions import Machine
 
+from simulator.engine.draws import initial_value, pick, weighted
 from simulator.engine.playthrough import (
     GAME_OVER,
     NOT_HERE,
@@ -30,8 +31,6 @@ from simulator.format.loader import CompiledOutcome, LoadedScenario
 from simulator.format.model import (
     DEFAULT_BANDS,
     DEFAULT_WEIGHTS,
-    Draw,
-    Number,
     OutcomeKind,
     Tactic,
 )
@@ -89,10 +88,10 @@ class Engine:
         sc = self.scenario
         rng = random.Random(seed)
         cause = self._draw_cause(rng)
-        drawn = {name: _initial(spec.initial, rng) for name, spec in self.variables.items()}
+        drawn = {name: initial_value(spec.initial, rng) for name, spec in self.variables.items()}
         env = self.initial_env(cause, drawn)
         text_rng = random.Random(f"huikuan-text:{seed}")
-        line = _pick(sc.states[sc.start].lines, text_rng)
+        line = pick(sc.states[sc.start].lines, text_rng)
         play = Playthrough(seed, cause, env, rng, text_rng, float(sc.relationship), line)
         if self._idle:
             play.token = self._idle.pop()
@@ -163,7 +162,7 @@ class Engine:
         causes = self.scenario.causes
         if not causes:
             return None
-        drawn: str = _weighted(list(causes), [c.weight for c in causes.values()], rng.random())
+        drawn: str = weighted(list(causes), [c.weight for c in causes.values()], rng.random())
         return drawn
 
     # --- what the trainee sees -----------------------------------------------------------------
@@ -245,7 +244,7 @@ class Engine:
         found = self.candidates(play, event.event.name)
         # One draw per step whatever the number of candidates, so the stream stays aligned.
         pick = play.rng.random()
-        play.pending = _weighted([c for c, _ in found], [w for _, w in found], pick)
+        play.pending = weighted([c for c, _ in found], [w for _, w in found], pick)
 
     def _apply(self, event: Any) -> None:
         play: Playthrough = event.model.playthrough
@@ -293,9 +292,9 @@ class Engine:
         assert compiled is not None
         outcome = compiled.outcome
         if outcome.reply is None:
-            reply = _pick(self.scenario.states[play.state].lines, play.text_rng)
+            reply = pick(self.scenario.states[play.state].lines, play.text_rng)
         elif outcome.reply.drawn:
-            reply = _pick(outcome.reply.texts, play.text_rng)
+            reply = pick(outcome.reply.texts, play.text_rng)
         else:
             reply = outcome.reply.texts[0]
         play.line = reply
@@ -458,35 +457,6 @@ def _drawn(compiled: CompiledOutcome) -> Any:
         return event.model.playthrough.pending is compiled
 
     return condition
-
-
-def _weighted(items: list[Any], weights: list[float], pick: float) -> Any:
-    if not items:
-        return None
-    target = pick * sum(weights)
-    running = 0.0
-    for item, weight in zip(items, weights, strict=True):
-        running += weight
-        if target < running:
-            return item
-    return items[-1]
-
-
-def _initial(initial: Number | Draw, rng: random.Random) -> float:
-    if not isinstance(initial, Draw):
-        return initial
-    if initial.choices is not None:
-        weights = list(initial.weights or [1.0] * len(initial.choices))
-        return float(_weighted(list(initial.choices), weights, rng.random()))
-    assert initial.range is not None  # a Draw has choices or a range (checked at load)
-    low, high = initial.range
-    if isinstance(low, int) and isinstance(high, int):
-        return low + int(rng.random() * (high - low + 1))
-    return low + rng.random() * (high - low)
-
-
-def _pick(texts: tuple[Text, ...], rng: random.Random) -> Text:
-    return texts[int(rng.random() * len(texts))]
 
 
 def _key_text(key: tuple[str | int, ...]) -> str:
