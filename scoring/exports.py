@@ -14,6 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import HuikuanError, Problem
+from simulator.text import Text
+
+YES, NO = Text(zh="是", en="yes"), Text(zh="否", en="no")
+PASSED, FAILED = Text(zh="通过", en="passed"), Text(zh="未通过", en="failed")
+NONE = Text(zh="无", en="none")
+FEEDBACK = Text(
+    zh="得分 {score:.1f}（{grade}，{verdict}）；回款 {money}（{rate}）；"
+    "客户关系 {relationship:.0f}（损伤 {damage:.0f}）；用时 {days} 天；违规：{broke}",
+    en="Score {score:.1f} ({grade}, {verdict}); recovered {money} ({rate}); "
+    "relationship {relationship:.0f} (damage {damage:.0f}); {days} days; violations: {broke}",
+)
+SUMMARY_HEAD = (
+    Text(zh="学员", en="trainee"), Text(zh="批次", en="cohort"), Text(zh="尝试次数", en="attempts"),
+    Text(zh="完成次数", en="finished"), Text(zh="被标记", en="flagged"),
+    Text(zh="最高分", en="best"), Text(zh="平均分", en="mean"), Text(zh="通过次数", en="passed"),
+    Text(zh="违规次数", en="violations"),
+)  # fmt: skip
 
 # (key, Chinese header, English header) of the per-attempt table (csv, xlsx scenario sheets).
 COLUMNS = (
@@ -55,6 +72,8 @@ STATUS_ZH = {
     "bad_signature": "签名无效",
     "unreadable": "无法读取",
 }
+# The statuses in both languages (the English word is the stored status itself).
+STATUS = {status: Text(zh=zh, en=status) for status, zh in STATUS_ZH.items()}
 MAX_POINTS = 100
 
 
@@ -92,7 +111,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 def _yes(value: Any, lang: str) -> str:
     if value is None:
         return ""
-    return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    return (YES if value else NO).get(lang)
 
 
 def violations(row: dict[str, Any], lang: str) -> list[str]:
@@ -107,9 +126,10 @@ def violations(row: dict[str, Any], lang: str) -> list[str]:
 def cell(row: dict[str, Any], key: str, lang: str) -> Any:
     """One value of the per-attempt table: numbers stay numbers, texts in `lang`."""
     if key == "title":
-        return (row["title_zh"] if lang == "zh" else row["title_en"]) or row["scenario"]
+        return Text(zh=row["title_zh"] or "", en=row["title_en"] or "").get(lang) or row["scenario"]
     if key == "status":
-        return STATUS_ZH.get(row["status"], row["status"]) if lang == "zh" else row["status"]
+        status = STATUS.get(row["status"])
+        return status.get(lang) if status else row["status"]
     if key in ("finished", "passed"):
         return _yes(row[key], lang)
     if key == "violations":
@@ -120,7 +140,7 @@ def cell(row: dict[str, Any], key: str, lang: str) -> Any:
 
 
 def headers(lang: str) -> list[str]:
-    return [zh if lang == "zh" else en for _, zh, en in COLUMNS]
+    return [Text(zh=zh, en=en).get(lang) for _, zh, en in COLUMNS]
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
@@ -141,18 +161,17 @@ def feedback(row: dict[str, Any], lang: str = "zh") -> str:
     rate = f"{(row['recovery_rate'] or 0):.0%}"
     broke = "; ".join(violations(row, lang))
     money = f"{row['recovered'] or 0:,.0f}/{row['debt'] or 0:,.0f}"
-    if lang == "zh":
-        verdict = "通过" if row["passed"] else "未通过"
-        return (
-            f"得分 {row['score']:.1f}（{row['grade']}，{verdict}）；回款 {money}（{rate}）；"
-            f"客户关系 {row['relationship']:.0f}（损伤 {row['relationship_damage']:.0f}）；"
-            f"用时 {row['days']} 天；违规：{broke or '无'}"
-        )
-    verdict = "passed" if row["passed"] else "failed"
-    return (
-        f"Score {row['score']:.1f} ({row['grade']}, {verdict}); recovered {money} ({rate}); "
-        f"relationship {row['relationship']:.0f} (damage {row['relationship_damage']:.0f}); "
-        f"{row['days']} days; violations: {broke or 'none'}"
+    verdict = (PASSED if row["passed"] else FAILED).get(lang)
+    return FEEDBACK.get(lang).format(
+        score=row["score"],
+        grade=row["grade"],
+        verdict=verdict,
+        money=money,
+        rate=rate,
+        relationship=row["relationship"],
+        damage=row["relationship_damage"],
+        days=row["days"],
+        broke=broke or NONE.get(lang),
     )
 
 
@@ -239,15 +258,7 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 
 def _summary(rows: list[dict[str, Any]], lang: str) -> list[list[Any]]:
-    zh = lang == "zh"
-    head = (
-        ["学员", "批次", "尝试次数", "完成次数", "被标记", "最高分", "平均分", "通过次数",
-         "违规次数"]
-        if zh
-        else ["trainee", "cohort", "attempts", "finished", "flagged", "best", "mean", "passed",
-              "violations"]
-    )  # fmt: skip
-    table: list[list[Any]] = [head]
+    table: list[list[Any]] = [[t.get(lang) for t in SUMMARY_HEAD]]
     people: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         people.setdefault(row["trainee"], []).append(row)
@@ -299,7 +310,8 @@ def to_xlsx(rows: list[dict[str, Any]], lang: str = "zh") -> bytes:
 
     book = Workbook(write_only=True)
     taken: set[str] = set()
-    _sheet(book, _sheet_title("汇总" if lang == "zh" else "summary", taken), _summary(rows, lang))
+    title = Text(zh="汇总", en="summary").get(lang)
+    _sheet(book, _sheet_title(title, taken), _summary(rows, lang))
     by_scenario: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_scenario.setdefault(row["scenario"], []).append(row)

@@ -17,7 +17,7 @@ from simulator.engine.engine import Engine
 from simulator.format.catalog import bundled_paths
 from simulator.format.loader import LoadedScenario, load_scenario
 from simulator.format.model import DebtorType
-from simulator.format.text import Reply, Text
+from simulator.text import Reply, Text
 
 PATHS = bundled_paths()
 IDS = [p.stem for p in PATHS]

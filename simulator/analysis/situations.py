@@ -15,8 +15,8 @@ from simulator.errors import HuikuanError, Problem
 from simulator.format.expressions import Evaluator, Expression
 from simulator.format.loader import CompiledOutcome
 from simulator.format.model import Draw, OutcomeKind
-from simulator.format.text import Text
 from simulator.format.yamlsafe import format_path
+from simulator.text import Text
 
 # An integer range wider than this is not enumerated value by value but in equal strata.
 MAX_RANGE_VALUES = 201

@@ -12,8 +12,8 @@ from simulator.authoring.ranges import scenario_ranges
 from simulator.format.expressions import Expression
 from simulator.format.loader import CompiledOutcome, LoadedScenario
 from simulator.format.model import Draw
-from simulator.format.text import Reply, Text
 from simulator.format.yamlsafe import KeyPath, format_path
+from simulator.text import Reply, Text
 
 ERROR, WARNING = "error", "warning"
 # code: (severity, what it means) — the table `huikuan check --help` and docs refer to.

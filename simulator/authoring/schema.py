@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from simulator.format.model import Scenario
-from simulator.format.text import schema_hook
+from simulator.text import schema_hook
 
 _HERE = Path(__file__).resolve().parent
 SCHEMA_PATH = _HERE.parents[1] / "docs" / "scenario.schema.json"

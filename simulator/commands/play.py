@@ -13,6 +13,7 @@ from typing import Any
 from simulator.analysis.bots import BOTS
 from simulator.engine.session_log import default_log_dir
 from simulator.errors import HuikuanError, Problem
+from simulator.text import Text
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
@@ -162,9 +163,12 @@ def _play(args: argparse.Namespace) -> int:
 
 
 def _print_regret(decisions: list[dict[str, Any]], tactics: dict[str, Any], lang: str) -> None:
-    zh = lang == "zh"
     print()
-    print("每一步的遗憾值（最佳期望得分 − 所选期望得分）：" if zh else "Regret per decision:")
+    print(
+        Text(zh="每一步的遗憾值（最佳期望得分 − 所选期望得分）：", en="Regret per decision:").get(
+            lang
+        )
+    )
     for number, d in enumerate(decisions, start=1):
         if d["regret"] is None:
             continue
@@ -172,7 +176,7 @@ def _print_regret(decisions: list[dict[str, Any]], tactics: dict[str, Any], lang
         line = f"  {number:>2}. {name}: {d['regret']:.1f}"
         if d["regret"] > 0:
             best = tactics[d["best_tactic"]].name.get(lang)
-            line += f"  ({'更好' if zh else 'better'}: {best})"
+            line += f"  ({Text(zh='更好', en='better').get(lang)}: {best})"
         print(line)
 
 

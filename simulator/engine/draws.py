@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 from simulator.format.model import Draw, Number
-from simulator.format.text import Text
+from simulator.text import Text
 
 
 def weighted(items: list[Any], weights: list[float], pick: float) -> Any:

@@ -34,7 +34,7 @@ from simulator.format.model import (
     OutcomeKind,
     Tactic,
 )
-from simulator.format.text import Text
+from simulator.text import Text
 
 ENGINE_VERSION = "1.0"
 

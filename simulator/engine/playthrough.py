@@ -11,7 +11,7 @@ from simulator.engine.score import Payment
 from simulator.format.expressions import Evaluator
 from simulator.format.loader import CompiledOutcome
 from simulator.format.model import OutcomeKind, Tactic
-from simulator.format.text import Text
+from simulator.text import Text
 
 NOT_HERE = Text(zh="此时不适用", en="Not applicable now")
 USED_UP = Text(zh="次数已用完", en="No uses left")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from simulator.format.model import Category, DebtorType, OutcomeKind, Stage
-from simulator.format.text import Text
+from simulator.text import Text
+
+UNFINISHED = Text(zh="未结束", en="Unfinished")
 
 OUTCOME_LABELS: dict[OutcomeKind, Text] = {
     OutcomeKind.FULL_RECOVERY: Text(zh="全额回款", en="Full recovery"),
@@ -44,5 +46,5 @@ CATEGORY_LABELS: dict[Category, Text] = {
 
 def outcome_label(kind: str | None, lang: str) -> str:
     if not kind:
-        return "未结束" if lang == "zh" else "Unfinished"
+        return UNFINISHED.get(lang)
     return OUTCOME_LABELS[OutcomeKind(kind)].get(lang)

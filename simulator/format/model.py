@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from simulator.format.text import Reply, Text, decode_hook
+from simulator.text import Reply, Text, decode_hook
 
 
 def _rule(**constraints: Any) -> msgspec.Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.format.text import Text
+from simulator.text import Text
 
 # The leaves of "Coverage codes" in the syllabus, in its order. A scenario trains a code only
 # where a tactic, a cause or an outcome's teaching note carries it.

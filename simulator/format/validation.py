@@ -14,8 +14,8 @@ import msgspec
 
 from simulator.errors import Problem
 from simulator.format.model import Scenario
-from simulator.format.text import decode_hook
 from simulator.format.yamlsafe import KeyPath, Marks, format_path
+from simulator.text import decode_hook
 
 # Errors at the top level carry no " - at `$…`" part.
 _AT = re.compile(r"(?s)(?P<message>.*?)(?: - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`)?")

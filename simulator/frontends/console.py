@@ -10,6 +10,15 @@ from simulator.engine.engine import Engine
 from simulator.engine.playthrough import relationship_word
 from simulator.engine.session import Session
 from simulator.format.labels import CATEGORY_LABELS, DEBTOR_LABELS, outcome_label
+from simulator.text import LIST_SEP, Text
+
+DEBTOR = Text(zh="对方", en="Debtor")
+YOU = Text(zh="你", en="You")
+DAY = Text(zh="第{n}天", en="day {n}")
+DAY_OF = Text(zh="第 {n}/{of} 天", en="day {n}/{of}")
+RECOVERY = Text(zh="回款率 {rate:.1%}", en="recovery {rate:.1%}")
+SCORE = Text(zh="得分 {score:.1f} ({grade})", en="score {score:.1f} ({grade})")
+LOG = Text(zh="日志：", en="log: ")
 
 
 def width(text: str) -> int:
@@ -28,15 +37,14 @@ def _money(value: float) -> str:
 def print_transcript(session: Session, lang: str) -> None:
     engine, play = session.engine, session.play
     sc = engine.scenario
-    zh = lang == "zh"
     print(f"{sc.meta.title.get(lang)}  ({sc.meta.id} v{sc.meta.version}, seed {play.seed})")
-    print(f"  {'对方' if zh else 'Debtor'}: {play.opening.get(lang)}")
+    print(f"  {DEBTOR.get(lang)}: {play.opening.get(lang)}")
     for step in play.steps:
         tactic = sc.tactics[step.tactic]
-        day = f"第{step.day}天" if zh else f"day {step.day}"
+        day = DAY.get(lang).format(n=step.day)
         print(f"[{day}] {tactic.name.get(lang)}")
-        print(f"  {'你' if zh else 'You'}: {tactic.says.get(lang)}")
-        print(f"  {'对方' if zh else 'Debtor'}: {step.reply.get(lang)}")
+        print(f"  {YOU.get(lang)}: {tactic.says.get(lang)}")
+        print(f"  {DEBTOR.get(lang)}: {step.reply.get(lang)}")
         if step.paid:
             print(f"  + {_money(step.paid)}")
         print(f"  ↳ {step.note.get(lang)}")
@@ -44,16 +52,12 @@ def print_transcript(session: Session, lang: str) -> None:
     print()
     print(
         f"{outcome_label(str(play.outcome) if play.outcome else None, lang)} · "
-        + (f"回款率 {report.recovery_rate:.1%}" if zh else f"recovery {report.recovery_rate:.1%}")
+        + RECOVERY.get(lang).format(rate=report.recovery_rate)
         + f" ({_money(report.recovered)} / {_money(report.debt)}) · "
-        + (
-            f"得分 {report.score:.1f} ({report.grade})"
-            if zh
-            else f"score {report.score:.1f} ({report.grade})"
-        )
+        + SCORE.get(lang).format(score=report.score, grade=report.grade)
     )
     if session.log is not None:
-        print(("日志：" if zh else "log: ") + str(session.log.path))
+        print(LOG.get(lang) + str(session.log.path))
 
 
 def play_interactive(
@@ -61,22 +65,17 @@ def play_interactive(
 ) -> int:
     session = Session.start(engine, seed, trainee, log_dir, lang)
     sc, play = engine.scenario, session.play
-    zh = lang == "zh"
     d = sc.dossier
     print(f"== {sc.meta.title.get(lang)} ==")
     print(f"{d.company.get(lang)} · {_money(d.amount_owed)} · {d.terms.get(lang)}")
     print(d.history.get(lang))
     try:
         while not play.over:
-            cues = "、".join(c.get(lang) for c in engine.cues(play))
+            cues = LIST_SEP.get(lang).join(c.get(lang) for c in engine.cues(play))
             rel = relationship_word(play.relationship).get(lang)
             print()
-            print(f"{'对方' if zh else 'Debtor'}: {play.line.get(lang)}")
-            day = (
-                f"第 {play.day}/{sc.deadline_days} 天"
-                if zh
-                else f"day {play.day}/{sc.deadline_days}"
-            )
+            print(f"{DEBTOR.get(lang)}: {play.line.get(lang)}")
+            day = DAY_OF.get(lang).format(n=play.day, of=sc.deadline_days)
             print(f"[{day} · {_money(play.recovered)} · {rel} · {cues}]")
             options = engine.options(play)
             for number, option in enumerate(options, start=1):
@@ -97,7 +96,7 @@ def play_interactive(
             if not option.available:
                 continue
             step = session.move(option.id)
-            print(f"{'你' if zh else 'You'}: {option.tactic.says.get(lang)}")
+            print(f"{YOU.get(lang)}: {option.tactic.says.get(lang)}")
             if step.paid:
                 print(f"  + {_money(step.paid)}")
     except EOFError:

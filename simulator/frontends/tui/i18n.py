@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+from simulator.text import COLON, Text
+
 LANGS = ("zh", "en")
 
-_WORDS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
+_PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
     {
         # --- the app and home -------------------------------------------------------------------
         "app_title": ("回款 · 催收情境训练", "Huikuan · receivables collection role-play"),
@@ -158,16 +160,21 @@ _WORDS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
 )
 
 
+# Written as (zh, en) pairs for a table that reads easily; kept as Text like every other text.
+_WORDS: MappingProxyType[str, Text] = MappingProxyType(
+    {key: Text(zh=zh, en=en) for key, (zh, en) in _PAIRS.items()}
+)
+
+
 def tr(lang: str, key: str, **values: Any) -> str:
     """The text for `key` in `lang` (zh or en), with `values` filled in."""
-    zh, en = _WORDS[key]
-    text = en if lang == "en" else zh
+    text = _WORDS[key].get(lang)
     return text.format(**values) if values else text
 
 
 def label(lang: str, key: str) -> str:
     """The text for `key` followed by a colon as each language writes it (：or ": ")."""
-    return tr(lang, key) + ("：" if lang == "zh" else ": ")
+    return tr(lang, key) + COLON.get(lang)
 
 
 def other(lang: str) -> str:

@@ -18,6 +18,7 @@ from simulator.engine.session import Session
 from simulator.format.labels import CATEGORY_LABELS
 from simulator.format.model import Category, Scenario
 from simulator.frontends.tui.i18n import label, tr
+from simulator.text import COLON, LIST_SEP
 
 # Keys for tactics beyond the ninth: zero, then letters the screens do not use for themselves.
 TACTIC_KEYS = "1234567890abcefgijkmnoprstuvwxyz"
@@ -89,7 +90,7 @@ def tactic_detail(option: TacticOption, lang: str) -> Content:
     tactic = option.tactic
     parts: list[str | tuple[str, str]] = [(tactic.name.get(lang), "bold")]
     if tactic.hint:
-        parts += ["：" if lang == "zh" else ": ", tactic.hint.get(lang)]
+        parts += [COLON.get(lang), tactic.hint.get(lang)]
     parts += ["\n", (f"“{tactic.says.get(lang)}”", "italic")]
     if not option.available and option.reason:
         parts += ["\n", (tr(lang, "refused", reason=option.reason.get(lang)), "$text-error")]
@@ -109,7 +110,7 @@ def status_line(session: Session, lang: str) -> Content:
     """Day of the deadline, money in, relationship and mood words."""
     engine, play = session.engine, session.play
     sc = engine.scenario
-    cues = "、" if lang == "zh" else ", "
+    cues = LIST_SEP.get(lang)
     moods = cues.join(c.get(lang) for c in engine.cues(play)) if not play.over else ""
     parts: list[str | tuple[str, str] | Content] = [
         (tr(lang, "status_day", d=play.day, n=sc.deadline_days), "bold"),

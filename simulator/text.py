@@ -1,4 +1,4 @@
-"""Bilingual texts and the debtor's replies: the scenario types msgspec cannot build alone."""
+"""Bilingual text, the one way every layer writes zh and en, and the debtor's replies."""
 
 from __future__ import annotations
 
@@ -137,3 +137,8 @@ def schema_hook(kind: type) -> dict[str, Any]:
     if kind is Reply:
         return {"anyOf": [text, {"type": "array", "items": text, "minItems": 1}]}
     raise NotImplementedError(f"no schema for {kind!r}")
+
+
+# Punctuation as each language writes it.
+COLON = Text(zh="：", en=": ")
+LIST_SEP = Text(zh="、", en=", ")
