@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -200,20 +200,8 @@ def result(session: Session, log_path: Path | None) -> dict[str, Any]:
         "grade": report.grade,
         "components": report.components,
         "revealed": list(play.revealed),
-        "decisions": [
-            {
-                "tactic": d.tactic,
-                "state_from": d.state_from,
-                "state_to": d.state_to,
-                "day": d.day,
-                "paid": d.paid,
-                "relationship_change": d.relationship_change,
-                "violation": d.violation,
-                "note": d.note,
-                "regret": d.regret,
-                "best_tactic": d.best_tactic,
-            }
-            for d in report.decisions
-        ],
+        # The report's own Decision shape: a field added there shows here (and in the log's
+        # final report, the debrief and the exports) with no second list to keep.
+        "decisions": [asdict(d) for d in report.decisions],
         "log_path": str(log_path) if log_path else None,
     }
