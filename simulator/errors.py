@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+
+# C0 and C1 controls, DEL, and the bidirectional overrides: a file name or a YAML key holding
+# ESC or CR must not move the cursor, recolour or rewrite the terminal it is printed on.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character shown as an escape (\\x1b, \\r, \\u202e)."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNSAFE.sub(escape, unicodedata.normalize("NFC", text))
 
 
 @dataclass(frozen=True)
@@ -28,7 +44,7 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" (hint: {self.hint})"
-        return " ".join(text.split("\n"))
+        return printable(" ".join(text.split("\n")))
 
 
 class HuikuanError(Exception):

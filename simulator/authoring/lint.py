@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from simulator.authoring.ranges import scenario_ranges
+from simulator.errors import printable
 from simulator.format.expressions import Expression
 from simulator.format.loader import CompiledOutcome, LoadedScenario
 from simulator.format.model import Draw
@@ -53,7 +54,7 @@ class Finding:
         text = f"{where}: {self.severity} {self.code}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
-        return " ".join(text.split("\n"))
+        return printable(" ".join(text.split("\n")))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

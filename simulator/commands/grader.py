@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.commands import positive
-from simulator.errors import HuikuanError, Problem
+from simulator.errors import HuikuanError, Problem, printable
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 FORMATS = ("csv", "moodle", "canvas", "xlsx", "json", "xapi")
@@ -106,9 +106,10 @@ def _grade(args: argparse.Namespace) -> int:
     finally:
         book.close()
     for line in summary.problems:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
     for verdict in summary.flagged:
-        print(f"{verdict.path}: error: {verdict.status}: {verdict.detail}", file=sys.stderr)
+        line = f"{verdict.path}: error: {verdict.status}: {verdict.detail}"
+        print(printable(line), file=sys.stderr)
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -182,7 +183,7 @@ def _push(args: argparse.Namespace) -> int:
             f"{len(result.failures)} batch(es) failed"
         )
     for failure in result.failures:
-        print(f"{result.url}: error: {failure}", file=sys.stderr)
+        print(printable(f"{result.url}: error: {failure}"), file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
 

@@ -4,11 +4,75 @@ from __future__ import annotations
 
 import ast
 import math
+import operator as op
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from simpleeval import DEFAULT_OPERATORS, MAX_STRING_LENGTH, SimpleEval
+
+# Every number an expression reads, writes or makes stays within this (money is at most 10^12
+# yuan): a trainer's typo like debt*debt*debt fails with a clear error instead of building a
+# thousand-digit integer, and nothing overflows a float, SQLite or JSON later.
+from simulator.format.yamlsafe import NUMBER_LIMIT
+
+
+class ExpressionLimit(ArithmeticError):
+    """An expression made a value out of bounds (too large, not finite, arithmetic on text)."""
+
+
+def bounded(value: Any) -> Any:
+    """`value` if it is a number within NUMBER_LIMIT (or not a number at all)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+            return value
+        raise ExpressionLimit(f"a number beyond ±{NUMBER_LIMIT:.0e}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ExpressionLimit(f"{value!r}, not a finite number")
+        if -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+            return value
+        raise ExpressionLimit(f"a number beyond ±{NUMBER_LIMIT:.0e}")
+    return value
+
+
+def _arithmetic(operator: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    # Numbers only: '%999999999d' % 1 or 'x' * 10**9 would build a huge string.
+    def run(left: Any, right: Any) -> Any:
+        if not isinstance(left, int | float) or not isinstance(right, int | float):
+            raise ExpressionLimit("arithmetic works on numbers only, not on text")
+        return bounded(operator(left, right))
+
+    return run
+
+
+def _negate(operand: Any) -> Any:
+    if not isinstance(operand, int | float):
+        raise ExpressionLimit("arithmetic works on numbers only, not on text")
+    return bounded(-operand)
+
+
+def _plus(operand: Any) -> Any:
+    if not isinstance(operand, int | float):
+        raise ExpressionLimit("arithmetic works on numbers only, not on text")
+    return operand
+
+
+# simpleeval's operators, with arithmetic guarded; the closures and simpleeval's own tree walk
+# (the reference the tests hold them to) share this one table.
+OPERATORS: dict[type, Callable[..., Any]] = {
+    **DEFAULT_OPERATORS,
+    ast.Add: _arithmetic(op.add),
+    ast.Sub: _arithmetic(op.sub),
+    ast.Mult: _arithmetic(op.mul),
+    ast.Div: _arithmetic(op.truediv),
+    ast.FloorDiv: _arithmetic(op.floordiv),
+    ast.Mod: _arithmetic(op.mod),
+    ast.USub: _negate,
+    ast.UAdd: _plus,
+}
 
 # Names every expression may use besides the scenario's own variables.
 BUILTIN_NAMES = (
@@ -103,8 +167,7 @@ def compile_expression(
     if isinstance(source, bool):
         raise ExpressionError("expected a number or an expression, not true/false")
     if isinstance(source, int | float):
-        if not math.isfinite(source):
-            raise ExpressionError("expected a finite number")
+        _check_number(source)
         return Expression(str(source), None, source, frozenset(), where)
     text = source.strip()
     try:
@@ -131,8 +194,20 @@ def compile_expression(
             )
         if isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str):
             raise ExpressionError(f"constant {node.value!r} is not allowed", column)
-        if isinstance(node, ast.Constant) and len(str(node.value)) > MAX_STRING_LENGTH:
-            raise ExpressionError("string constant is too long", column)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if len(node.value) > MAX_STRING_LENGTH:
+                raise ExpressionError("string constant is too long", column)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            _check_number(node.value, column)
+        if isinstance(node, ast.BinOp | ast.UnaryOp) and any(
+            isinstance(part, ast.Constant) and isinstance(part.value, str)
+            for part in ast.iter_child_nodes(node)
+        ):
+            raise ExpressionError(
+                "arithmetic works on numbers only, not on text",
+                column,
+                "compare text with == or !=, e.g. cause == 'cash'",
+            )
         if isinstance(node, ast.Call):
             _check_call(node, facts, tactics)
         elif isinstance(node, ast.Name) and id(node) not in called:
@@ -145,6 +220,16 @@ def compile_expression(
     if isinstance(value, ast.Constant) and isinstance(value.value, int | float):
         return Expression(text, None, value.value, frozenset(), where)
     return Expression(text, body, None, frozenset(read), where, _closure(body.value))
+
+
+def _check_number(value: int | float, column: int | None = None) -> None:
+    # Compare before any conversion: float() of a 400-digit integer raises OverflowError.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError("expected a finite number", column)
+    if not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+        raise ExpressionError(
+            f"number out of range: the limit is ±{NUMBER_LIMIT:.0e}", column, "use a smaller number"
+        )
 
 
 def _check_call(node: ast.Call, facts: frozenset[str], tactics: frozenset[str]) -> None:
@@ -204,9 +289,9 @@ def _closure(node: ast.expr) -> Closure:
         key = node.id
         return lambda scope: scope.names[key]
     if isinstance(node, ast.BinOp):
-        return _binary(DEFAULT_OPERATORS[type(node.op)], _closure(node.left), _closure(node.right))
+        return _binary(OPERATORS[type(node.op)], _closure(node.left), _closure(node.right))
     if isinstance(node, ast.UnaryOp):
-        unary, operand = DEFAULT_OPERATORS[type(node.op)], _closure(node.operand)
+        unary, operand = OPERATORS[type(node.op)], _closure(node.operand)
         return lambda scope: unary(operand(scope))
     if isinstance(node, ast.BoolOp):
         return _boolean(isinstance(node.op, ast.And), [_closure(v) for v in node.values])
@@ -239,7 +324,7 @@ def _boolean(conjunction: bool, parts: list[Closure]) -> Closure:
 def _compare(node: ast.Compare) -> Closure:
     first = _closure(node.left)
     pairs = [
-        (DEFAULT_OPERATORS[type(op)], _closure(c))
+        (OPERATORS[type(op)], _closure(c))
         for op, c in zip(node.ops, node.comparators, strict=True)
     ]
     if len(pairs) == 1:
@@ -266,7 +351,7 @@ def _call(name: str, args: list[Closure]) -> Closure:
         arg = args[0]
         return lambda scope: scope.functions[name](arg(scope))
     function = PLAIN_FUNCTIONS[name]
-    return lambda scope: function(*[a(scope) for a in args])
+    return lambda scope: bounded(function(*[a(scope) for a in args]))
 
 
 class Evaluator:
@@ -307,7 +392,7 @@ class Evaluator:
         """The same value by simpleeval's tree walk: the semantics the closures must keep."""
         if expression.tree is None:
             return expression.constant
-        walker = SimpleEval(names=self.names, functions=self.functions)
+        walker = SimpleEval(operators=OPERATORS, names=self.names, functions=self.functions)
         return walker.eval(expression.source, previously_parsed=expression.tree)
 
     def number(self, expression: Expression) -> float:

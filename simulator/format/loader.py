@@ -22,6 +22,11 @@ from simulator.format.syllabus import COVERAGE, ordered
 from simulator.format.yamlsafe import KeyPath, Marks, format_path, read_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
+# A scenario's size budget: the engine builds one machine transition per (state, tactic,
+# outcome), so 3,000 states x 1,000 tactics under `anywhere:` would take minutes and gigabytes
+# in a 137 KB file. The bundled cases use under 1,000 cells and 600 outcomes.
+MAX_CELLS = 20_000  # states x tactics
+MAX_OUTCOMES = 20_000  # outcomes as the engine expands them (anywhere: once per state)
 
 
 @dataclass(frozen=True)
@@ -159,8 +164,31 @@ class _Compiler:
         except ExpressionError as exc:
             raise self.fail(path, str(exc), exc.hint) from None
 
+    def check_size(self) -> None:
+        sc = self.scenario
+        cells = len(sc.states) * len(sc.tactics)
+        if cells > MAX_CELLS:
+            raise self.fail(
+                ("states",),
+                f"too large: {len(sc.states)} states x {len(sc.tactics)} tactics = {cells:,}"
+                f" cells; the limit is {MAX_CELLS:,}",
+                "split the case into smaller scenarios",
+            )
+        playable = sum(1 for s in sc.states.values() if not s.terminal)
+        own = sum(len(os) for s in sc.states.values() for os in s.on.values())
+        general = sum(len(os) for os in sc.anywhere.values())
+        expanded = own + general * playable
+        if expanded > MAX_OUTCOMES:
+            raise self.fail(
+                ("anywhere",) if general else ("states",),
+                f"too large: {expanded:,} outcomes once `anywhere:` applies to every state;"
+                f" the limit is {MAX_OUTCOMES:,}",
+                "split the case into smaller scenarios",
+            )
+
     def compile(self) -> LoadedScenario:
         sc = self.scenario
+        self.check_size()
         self.need(sc.start, self.states, "state", ("start",))
         if sc.states[sc.start].terminal:
             raise self.fail(("start",), "the start state must not be terminal")

@@ -23,7 +23,8 @@ Topics = tuple[Topic, ...]
 # An expression is kept as its source text here; the loader compiles every one once.
 ExprText = Annotated[str, _rule(min_length=1, max_length=500)]
 NumberOrExpr = int | float | ExprText
-NonNegative = Annotated[float, _rule(ge=0)]
+# Weights are relative; a bound keeps their sums and products finite (1e308 would overflow).
+NonNegative = Annotated[float, _rule(ge=0, le=1e6)]
 
 
 class Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -142,7 +143,7 @@ class Cause(Frozen, frozen=True, kw_only=True):
     """One possible hidden reason for not paying; one is drawn per seed."""
 
     label: Text
-    weight: Annotated[float, _rule(gt=0)] = 1.0
+    weight: Annotated[float, _rule(gt=0, le=1e6)] = 1.0
     set: dict[Ident, Number] = {}
     topics: Topics = ()
 

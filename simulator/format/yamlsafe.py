@@ -13,6 +13,9 @@ from simulator.errors import Problem, ScenarioError
 MAX_DEPTH = 40
 _VERSION = ("meta", "version")
 KeyPath = tuple[str | int, ...]
+# No number in a scenario file is larger (money is at most 10^12 yuan); the same bound holds
+# for what expressions compute (simulator.format.expressions.NUMBER_LIMIT).
+NUMBER_LIMIT = 10**15
 
 # The C parser is ~10x faster; the checks below work on its events and nodes all the same.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -159,6 +162,17 @@ class _Builder:
                         Problem(
                             self.source,
                             "not a finite number (.nan and .inf are not allowed)",
+                            mark.line + 1,
+                            mark.column + 1,
+                            format_path(path),
+                        )
+                    )
+                # Compared as written: float() of a 400-digit integer raises OverflowError.
+                if type(value) in (int, float) and not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+                    raise ScenarioError(
+                        Problem(
+                            self.source,
+                            f"number out of range: the limit is ±{NUMBER_LIMIT:.0e}",
                             mark.line + 1,
                             mark.column + 1,
                             format_path(path),
