@@ -27,7 +27,11 @@ REFUSED_AT_LOAD = {
         ["numbers only"],
     ),
     "400-digit constant in an expression": (ASK_PAID, f'          pay: "{"9" * 400}"\n', ["range"]),
-    "400-digit plain YAML integer": ("deadline_days: 10\n", f"deadline_days: {'9' * 400}\n", ["range"]),
+    "400-digit plain YAML integer": (
+        "deadline_days: 10\n",
+        f"deadline_days: {'9' * 400}\n",
+        ["range"],
+    ),
     "weights of 1e308": (
         "tests:\n",
         "rubric:\n  weights: {recovery: 1.0e+308, present_value: 1.0e+308, relationship: 0,"

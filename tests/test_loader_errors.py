@@ -104,7 +104,7 @@ def test_choice_mismatch_is_not_called_an_unknown_key() -> None:
 def test_file_over_the_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     path.write_bytes(b"# padding\n" + b"x" * MAX_BYTES)
-    _assert_names(_refusal(path), path, None, ["limit", str(MAX_BYTES)])
+    _assert_names(_refusal(path), path, None, ["limit", f"{MAX_BYTES:,}"])
 
 
 def test_nesting_deeper_than_the_bound(tmp_path: Path) -> None:

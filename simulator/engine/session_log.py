@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from simulator.errors import LogError, Problem
+from simulator.errors import HuikuanError, LogError, Problem
+from simulator.files import read_limited
 
 # Format 2 adds to each line after the header the time it was written ("at") and, when a
 # signing key is configured, to every line an HMAC-SHA256 chained to the previous line ("sig").
@@ -22,6 +23,59 @@ READABLE_FORMATS = (1, 2)
 KEY_ENV, KEY_FILE_ENV = "HUIKUAN_SIGNING_KEY", "HUIKUAN_SIGNING_KEY_FILE"
 SIGNATURE = "HMAC-SHA256"
 _ENVELOPE = ("at", "sig")
+# A long play logs a few hundred kilobytes; anything far larger is not a log of ours.
+MAX_LOG_BYTES = 16 * 1024 * 1024
+SEED_LIMIT = 2**63  # seeds are stored in SQLite's 64-bit integers
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+
+
+def _text(value: Any, most: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= most
+
+
+def _optional_text(header: dict[str, Any], name: str, most: int) -> bool:
+    return header.get(name) is None or _text(header[name], most)
+
+
+def header_problem(header: dict[str, Any]) -> str:
+    """Why a log's header is not one the simulator writes ('' when it is): every value typed
+    and bounded before anything stores it."""
+    checks: list[tuple[str, bool]] = [
+        ("scenario", _text(header.get("scenario"), 64) and bool(_ID.match(header["scenario"]))),
+        ("scenario_version", _text(header.get("scenario_version"), 32)),
+        ("scenario_sha256", _text(header.get("scenario_sha256"), 64)
+         and bool(_SHA256.match(header["scenario_sha256"]))),
+        ("seed", type(header.get("seed")) is int and 0 <= header["seed"] < SEED_LIMIT),
+        ("trainee", _text(header.get("trainee"), 200)),
+        ("started", _text(header.get("started"), 40) and _is_time(header["started"])),
+        ("lang", header.get("lang", "zh") in ("zh", "en")),
+        ("scenario_path", _optional_text(header, "scenario_path", 4096)),
+        ("engine_version", _optional_text(header, "engine_version", 64)),
+        ("bot", _optional_text(header, "bot", 64)),
+        ("signature", header.get("signature") is None or isinstance(header["signature"], dict)),
+    ]  # fmt: skip
+    bad = [name for name, ok in checks if not ok]
+    if not bad:
+        return ""
+    name = bad[0]
+    return f"malformed header: {name} is {str(repr(header.get(name)))[:60]}"
+
+
+def _is_time(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_line(raw: bytes) -> Any:
+    """One JSON line; a nesting bomb (100,000 '[') is a corrupt line, not a RecursionError."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def signing_key(key_file: Path | None = None) -> bytes | None:
@@ -166,15 +220,21 @@ class LogContents:
         return [str(s["tactic"]) for s in self.steps]
 
 
+def read_log_bytes(path: Path) -> bytes:
+    """A log file's bytes (bounded, regular files only), without a UTF-8 BOM an editor added."""
+    try:
+        data = read_limited(path, MAX_LOG_BYTES, "session log")
+    except HuikuanError as exc:
+        raise LogError(exc.problems) from None
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
 def read_log(path: Path) -> LogContents:
     """Read a log; a partial last line (a crash mid-write) is dropped, not an error."""
     source = str(path)
-    if not path.is_file():
+    if not path.exists():
         raise LogError(Problem(source, "no such log file"))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LogError(Problem(source, f"cannot read: {exc.strerror}")) from None
+    data = read_log_bytes(path)
     # Whatever follows the last newline is a line cut off mid-write; it is not counted.
     lines = data.split(b"\n")
     truncated = lines[-1] != b""
@@ -183,7 +243,7 @@ def read_log(path: Path) -> LogContents:
     problems: list[Problem] = []
     for number, raw in enumerate(lines, start=1):
         try:
-            record = json.loads(raw.decode("utf-8"))
+            record = _json_line(raw)
             if not isinstance(record, dict) or "type" not in record:
                 raise ValueError("not a log record")
         except (UnicodeDecodeError, ValueError) as exc:
@@ -196,8 +256,11 @@ def read_log(path: Path) -> LogContents:
     header.pop("sig", None)
     if header.get("log_format") not in READABLE_FORMATS:
         raise LogError(
-            Problem(source, f"unsupported log format {header.get('log_format')!r}", 1, 1)
+            Problem(source, f"unsupported log format {str(header.get('log_format'))[:20]!r}", 1, 1)
         )
+    malformed = header_problem(header)
+    if malformed:
+        raise LogError(Problem(source, malformed, 1, 1))
     contents = LogContents(path, header, problems=problems, truncated=truncated)
     for number, record in records[1:]:
         kind = record.get("type")
@@ -219,13 +282,13 @@ def check_signatures(path: Path, key: bytes) -> str | None:
     A partial last line (a crash mid-write) is not part of the chain.
     """
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return f"cannot read: {exc.strerror}"
+        data = read_log_bytes(path)
+    except HuikuanError as exc:
+        return "; ".join(p.message for p in exc.problems)
     previous = ""
     for number, raw in enumerate(data.split(b"\n")[:-1], start=1):
         try:
-            record = json.loads(raw.decode("utf-8"))
+            record = _json_line(raw)
             sig = record.pop("sig", None) if isinstance(record, dict) else None
         except (UnicodeDecodeError, ValueError):
             return f"line {number} is corrupt, the signature chain is broken there"

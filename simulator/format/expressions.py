@@ -324,8 +324,7 @@ def _boolean(conjunction: bool, parts: list[Closure]) -> Closure:
 def _compare(node: ast.Compare) -> Closure:
     first = _closure(node.left)
     pairs = [
-        (OPERATORS[type(op)], _closure(c))
-        for op, c in zip(node.ops, node.comparators, strict=True)
+        (OPERATORS[type(op)], _closure(c)) for op, c in zip(node.ops, node.comparators, strict=True)
     ]
     if len(pairs) == 1:
         ((operator, right),) = pairs

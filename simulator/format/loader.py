@@ -9,7 +9,8 @@ from pathlib import Path
 
 import msgspec
 
-from simulator.errors import Problem, ScenarioError
+from simulator.errors import HuikuanError, Problem, ScenarioError
+from simulator.files import read_limited
 from simulator.format.expressions import (
     BUILTIN_NAMES,
     PLAIN_FUNCTIONS,
@@ -72,21 +73,10 @@ def read_source(path: Path) -> bytes:
     source = str(path)
     if not path.exists():
         raise ScenarioError(Problem(source, "no such file"))
-    if path.is_dir():
-        raise ScenarioError(Problem(source, "is a directory, not a scenario file"))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ScenarioError(
-                Problem(source, f"file is {size} bytes; the limit is {MAX_BYTES} bytes")
-            )
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ScenarioError(Problem(source, f"cannot read: {exc.strerror}")) from None
-    if len(data) > MAX_BYTES:
-        raise ScenarioError(Problem(source, f"file is larger than {MAX_BYTES} bytes"))
-    return data
+        return read_limited(path, MAX_BYTES, "scenario file")
+    except HuikuanError as exc:
+        raise ScenarioError(exc.problems) from None
 
 
 def decode(data: bytes, source: str) -> str:
