@@ -71,6 +71,8 @@ STATUS_ZH = {
     "unsigned": "未签名",
     "bad_signature": "签名无效",
     "unreadable": "无法读取",
+    "conflict": "结局冲突",
+    "bot": "机器人对局",
 }
 # The statuses in both languages (the English word is the stored status itself).
 STATUS = {status: Text(zh=zh, en=status) for status, zh in STATUS_ZH.items()}

@@ -16,6 +16,7 @@ from typing import Any
 
 from scoring.verdict import COUNTED, FLAGGED, STATUSES, Verdict
 from simulator.errors import HuikuanError, Problem
+from simulator.files import read_limited
 
 APP, SCHEMA_VERSION = "huikuan-gradebook", "1"
 BUSY_MS = 60_000
@@ -73,7 +74,7 @@ class IngestSummary:
             "new": self.new,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "statuses": dict(sorted(self.statuses.items())),
+            "statuses": {k: n for k, n in sorted(self.statuses.items()) if n},
             "flagged": [{"path": v.path, "status": v.status, "detail": v.detail}
                         for v in self.flagged],
             "problems": self.problems,
@@ -87,15 +88,33 @@ def _now() -> str:
 def _source(path: str, sha: str) -> tuple[str, bytes] | None:
     """A scenario file found by a worker process (named in a log), if it still has `sha`."""
     try:
-        data = Path(path).read_bytes()
-    except OSError:
+        data = read_limited(Path(path), SCENARIO_BYTES, "scenario file")
+    except HuikuanError:
         return None
     return (path, data) if hashlib.sha256(data).hexdigest() == sha else None
+
+
+def _same_play(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two logs are one play: one's steps (and their times) begin the other's."""
+    moves_a, moves_b = json.loads(a["moves"] or "[]"), json.loads(b["moves"] or "[]")
+    stamps_a, stamps_b = json.loads(a["stamps"] or "[]"), json.loads(b["stamps"] or "[]")
+    n = min(len(moves_a), len(moves_b))
+    if moves_a[:n] != moves_b[:n]:
+        return False
+    return bool(stamps_a[:n] == stamps_b[:n])
+
+
+def _stamped(row: dict[str, Any]) -> bool:
+    return any(json.loads(row["stamps"] or "[]"))
 
 
 def _rank(status: str, finished: int, steps: int) -> tuple[int, int, int]:
     """Which version of an attempt to keep: verified over incomplete over flagged, then longer."""
     return (STATUSES.index(status), finished, steps)
+
+
+# The same bound as the loader's (the grader's storage does not import the format).
+SCENARIO_BYTES = 2 * 1024 * 1024
 
 
 class Gradebook:
@@ -205,18 +224,68 @@ class Gradebook:
         now = _now()
         with self.transaction():
             for verdict in batch:
-                self._store_file(verdict, now)
-                if verdict.key:
-                    self._store_attempt(verdict, cohort, summary, now)
-                sha = str(verdict.row.get("scenario_sha256"))
-                if verdict.scenario_path and sha not in self._scenarios:
-                    found = sources.get(sha) or _source(verdict.scenario_path, sha)
-                    if found:
-                        self._scenarios.add(sha)
-                        self.db.execute(
-                            "INSERT OR IGNORE INTO scenarios VALUES (?, ?, ?, ?)",
-                            (sha, verdict.row["scenario"], *found),
-                        )
+                # Each log in its own savepoint: a value SQLite cannot take costs that log
+                # alone, never the batch.
+                self.db.execute("SAVEPOINT one_log")
+                try:
+                    self._store(verdict, cohort, summary, sources, now)
+                except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
+                        OverflowError, ValueError, TypeError) as exc:  # fmt: skip
+                    self.db.execute("ROLLBACK TO one_log")
+                    self._unstorable(verdict, summary, f"cannot store: {exc}", now)
+                self.db.execute("RELEASE one_log")
+
+    def _store(
+        self,
+        verdict: Verdict,
+        cohort: str | None,
+        summary: IngestSummary,
+        sources: dict[str, tuple[str, bytes]],
+        now: str,
+    ) -> None:
+        if verdict.key:
+            self._store_attempt(verdict, cohort, summary, now)
+        self._store_file(verdict, now)
+        sha = str(verdict.row.get("scenario_sha256"))
+        if verdict.scenario_path and sha not in self._scenarios:
+            found = sources.get(sha) or _source(verdict.scenario_path, sha)
+            if found:
+                self._scenarios.add(sha)
+                self.db.execute(
+                    "INSERT OR IGNORE INTO scenarios VALUES (?, ?, ?, ?)",
+                    (sha, verdict.row["scenario"], *found),
+                )
+
+    def _unstorable(self, verdict: Verdict, summary: IngestSummary, why: str, now: str) -> None:
+        summary.statuses[verdict.status] -= 1
+        if verdict in summary.flagged:
+            summary.flagged.remove(verdict)
+        verdict.status, verdict.detail, verdict.key = "unreadable", why[:300], ""
+        summary.statuses[verdict.status] += 1
+        summary.flagged.append(verdict)
+        self._store_file(verdict, now)
+
+    def _reflag(self, verdict: Verdict, summary: IngestSummary, status: str, why: str) -> None:
+        summary.statuses[verdict.status] -= 1
+        if verdict not in summary.flagged:
+            summary.flagged.append(verdict)
+        verdict.status, verdict.detail = status, why
+        summary.statuses[status] += 1
+
+    def _known_play(self, verdict: Verdict) -> str | None:
+        """The key of a stored attempt that is this same play under an edited header."""
+        row = verdict.row
+        if not row.get("moves") or not _stamped(row):
+            return None
+        found = self.db.execute(
+            "SELECT attempt_key, moves, stamps FROM attempts WHERE trainee = ? AND scenario = ?"
+            " AND scenario_sha256 = ? AND seed = ?",
+            (row["trainee"], row["scenario"], row["scenario_sha256"], row["seed"]),
+        )
+        for other in found:
+            if _stamped(dict(other)) and _same_play(dict(other), row):
+                return str(other["attempt_key"])
+        return None
 
     def _store_file(self, verdict: Verdict, now: str) -> None:
         sha = verdict.content_sha256 or f"unreadable:{verdict.path}"
@@ -229,6 +298,14 @@ class Gradebook:
         self, verdict: Verdict, cohort: str | None, summary: IngestSummary, now: str
     ) -> None:
         row = verdict.row
+        exists = self.db.execute(
+            "SELECT 1 FROM attempts WHERE attempt_key = ?", (verdict.key,)
+        ).fetchone()
+        if exists is None:
+            known = self._known_play(verdict)
+            if known is not None:
+                # The same play with its header edited (or a field added): never a second attempt.
+                verdict.key = known
         values = [row.get(c) for c in ATTEMPT_COLUMNS]
         marks = ", ".join("?" * (7 + len(ATTEMPT_COLUMNS)))
         added = self.db.execute(
@@ -241,9 +318,24 @@ class Gradebook:
             summary.new += 1
             return
         found = self.db.execute(
-            "SELECT content_sha256, status, finished, steps FROM attempts WHERE attempt_key = ?",
+            "SELECT content_sha256, status, finished, steps, moves, stamps, source"
+            " FROM attempts WHERE attempt_key = ?",
             (verdict.key,),
         ).fetchone()
+        if found["status"] == "conflict":
+            summary.unchanged += 1  # only the grader settles a conflict
+            return
+        if found["content_sha256"] != verdict.content_sha256 and not _same_play(dict(found), row):
+            # Two different endings of one play (a log copied and played on): keep both files,
+            # change neither score, and flag the attempt for the grader to decide.
+            why = f"two different endings of one play: {found['source']} and {verdict.path}"
+            self.db.execute(
+                "UPDATE attempts SET status = 'conflict', detail = ? WHERE attempt_key = ?",
+                (why, verdict.key),
+            )
+            self._reflag(verdict, summary, "conflict", why)
+            summary.updated += 1
+            return
         if found["content_sha256"] == verdict.content_sha256 or _rank(
             verdict.status, row["finished"], row["steps"]
         ) <= _rank(found["status"], found["finished"], found["steps"]):

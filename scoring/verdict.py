@@ -14,6 +14,8 @@ FLAGGED = (
     "corrupt",
     "bad_signature",
     "unsigned",
+    "conflict",
+    "bot",
 )
 COUNTED = ("verified",)
 STATUSES = (*FLAGGED, "incomplete", "verified")

@@ -50,7 +50,7 @@ REFUSED_AT_LOAD = {
     ),
     "control characters in a key": (
         "  reason: {zh: 客户说明了原因",
-        "  \"rea\\e[31mson\\r\": {zh: 客户说明了原因",
+        '  "rea\\e[31mson\\r": {zh: 客户说明了原因',
         ["\\x1b", "\\r"],
     ),
 }
@@ -73,7 +73,15 @@ def test_a_runaway_product_at_play_time_is_one_line_exit_2(tmp_path: Path) -> No
     path = _variant(tmp_path, ASK_PAID, f'          pay: "{product}"\n')
     run = run_bounded(
         # Seed 1 draws slow sales: the paying branch runs.
-        "play", path, "--moves", "probe,ask", "--seed", "1", "--json", "--no-log", home=tmp_path
+        "play",
+        path,
+        "--moves",
+        "probe,ask",
+        "--seed",
+        "1",
+        "--json",
+        "--no-log",
+        home=tmp_path,
     )
     assert_clean(run, codes=(2,))
     assert "beyond" in run.err and str(path) in run.err

@@ -103,6 +103,10 @@ def _grade(args: argparse.Namespace) -> int:
     book = Gradebook(args.db, create=True)
     try:
         summary = book.ingest(verify_many(files, index, key, args.jobs), args.cohort, index.sources)
+    except sqlite3.DatabaseError as exc:
+        # A damaged file (corrupt pages): the open transaction is rolled back, nothing half-written.
+        why = f"the gradebook is damaged, nothing was added ({exc})"
+        raise HuikuanError(Problem(str(args.db), why)) from None
     finally:
         book.close()
     for line in summary.problems:

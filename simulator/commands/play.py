@@ -129,7 +129,7 @@ def _play(args: argparse.Namespace) -> int:
             engine.replay(seed, moves)
         except UnplayableMove as exc:
             raise HuikuanError(Problem("--moves", str(exc))) from None
-    session = Session.start(engine, seed, trainee, log_dir, args.lang)
+    session = Session.start(engine, seed, trainee, log_dir, args.lang, bot=args.bot)
     try:
         if moves is not None:
             _play_moves(session, moves)

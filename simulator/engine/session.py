@@ -49,13 +49,20 @@ class Session:
 
     @classmethod
     def start(
-        cls, engine: Engine, seed: int, trainee: str, log_dir: Path | None, lang: str = "zh"
+        cls,
+        engine: Engine,
+        seed: int,
+        trainee: str,
+        log_dir: Path | None,
+        lang: str = "zh",
+        bot: str | None = None,
     ) -> Session:
+        """A new play; `bot` names the bot making the moves, which the log records."""
         play = engine.start(seed)
         log = None
         if log_dir is not None:
             loaded = engine.loaded
-            log = SessionLog.create(log_dir, header(loaded, seed, trainee, lang))
+            log = SessionLog.create(log_dir, header(loaded, seed, trainee, lang, bot))
         session = cls(engine, play, trainee, log)
         session._finish_if_over()
         return session
@@ -85,9 +92,14 @@ class Session:
             self.log.close()
 
 
-def header(loaded: LoadedScenario, seed: int, trainee: str, lang: str) -> dict[str, Any]:
+def header(
+    loaded: LoadedScenario, seed: int, trainee: str, lang: str, bot: str | None = None
+) -> dict[str, Any]:
     meta = loaded.scenario.meta
+    # A bot's play says so, so that the grader never counts it as the trainee's own.
+    played_by = {"bot": bot} if bot else {}
     return {
+        **played_by,
         "scenario": meta.id,
         "scenario_version": meta.version,
         "scenario_sha256": loaded.sha256,
