@@ -123,13 +123,13 @@ def test_a_scenario_path_naming_dev_zero_or_a_fifo_does_not_hang(tmp_path: Path)
     logs = make_logs(tmp_path / "logs", ("x",), range(2))
     _header(logs[0], scenario_path="/dev/zero", scenario_sha256="0" * 64)
     _header(logs[1], scenario_path=str(fifo), scenario_sha256="1" * 64)
-    run, found = _grade(tmp_path, tmp_path / "logs")
+    _, found = _grade(tmp_path, tmp_path / "logs")
     # Found by id with another sha256: named, never read from the device or the pipe.
     assert found["statuses"] == {"scenario_changed": 2}
 
 
 def test_a_log_that_is_a_fifo_or_dev_zero_is_unreadable(tmp_path: Path) -> None:
-    [good] = _good_and(tmp_path, 1)
+    _good_and(tmp_path, 1)
     os.mkfifo(tmp_path / "logs" / "pipe.jsonl")
     (tmp_path / "logs" / "zero.jsonl").symlink_to("/dev/zero")
     run, found = _grade(tmp_path, tmp_path / "logs")
@@ -138,7 +138,7 @@ def test_a_log_that_is_a_fifo_or_dev_zero_is_unreadable(tmp_path: Path) -> None:
 
 
 def test_a_huge_log_is_refused_without_reading_it(tmp_path: Path) -> None:
-    [good] = _good_and(tmp_path, 1)
+    _good_and(tmp_path, 1)
     huge = tmp_path / "logs" / "huge.jsonl"
     with huge.open("wb") as handle:
         handle.truncate(200 * 1024 * 1024)  # sparse: no disk, but 200 MB to a reader
