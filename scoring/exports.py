@@ -145,11 +145,23 @@ def headers(lang: str) -> list[str]:
     return [Text(zh=zh, en=en).get(lang) for _, zh, en in COLUMNS]
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"): a trainee named =HYPERLINK(...) must stay a name.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> Any:
+    """`value`, with text that a spreadsheet would run as a formula prefixed by a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[list[Any]]) -> bytes:
-    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
+    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly; no cell a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([["" if v is None else v for v in r] for r in rows])
+    writer.writerows([["" if v is None else neutral(v) for v in r] for r in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -292,15 +304,22 @@ def _sheet(book: Any, title: str, table: list[list[Any]], percent: int | None = 
         page.column_dimensions[get_column_letter(number + 1)].width = min(40, max(8, width * 1.6))
     page.freeze_panes = "A2"
     bold = Font(bold=True)
+
+    def text(value: str) -> Any:
+        # Typed as text with Excel's quote prefix: openpyxl would store "=..." as a formula.
+        item = WriteOnlyCell(page, value=value)
+        item.data_type, item.quotePrefix = "s", True
+        return item
+
     head = []
-    for text in table[0]:
-        item = WriteOnlyCell(page, value=text)
+    for title in table[0]:
+        item = text(title)
         item.font = bold
         head.append(item)
     page.append(head)
     for line in table[1:]:
+        line = [text(v) if isinstance(v, str) else v for v in line]
         if percent is not None and line[percent] is not None:
-            line = list(line)
             line[percent] = WriteOnlyCell(page, value=line[percent])
             line[percent].number_format = "0.0%"
         page.append(line)
