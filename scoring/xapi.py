@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -38,8 +39,13 @@ def registration(attempt_key: str) -> str:
     return uuid5(f"registration/{attempt_key}")
 
 
-def statement_id(attempt_key: str, step: str) -> str:
-    return uuid5(f"statement/{attempt_key}/{step}")
+def content_id(attempt_key: str, step: str, statement: dict[str, Any]) -> str:
+    """The id of a statement: the same for the same content (exporting or pushing twice
+    gives the same ids), another for other content (the same attempt graded into a second
+    gradebook with another cohort), so an LRS never holds two contents under one id (409)."""
+    body = json.dumps(statement, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+    return uuid5(f"statement/{attempt_key}/{step}/{digest}")
 
 
 def extension(base: str, name: str) -> str:
@@ -99,9 +105,9 @@ def statements(row: dict[str, Any], base: str = DEFAULT_BASE) -> list[dict[str, 
     ended = row["ended"] or started
 
     def make(step: str, verb: str, target: dict[str, Any], when: str, **more: Any) -> Statement:
-        made = {"id": statement_id(key, step), "actor": actor, "verb": _verb(verb)}
+        made: Statement = {"actor": actor, "verb": _verb(verb)}
         made |= {"object": target, "context": context, "timestamp": when, **more}
-        return made
+        return {"id": content_id(key, step, made), **made}
 
     found = [make("attempted", "attempted", scenario, started)]
     report = row["report"] or {}
