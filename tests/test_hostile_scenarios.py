@@ -114,3 +114,13 @@ def test_one_bad_file_in_a_shared_folder_does_not_stop_list(tmp_path: Path) -> N
     run = run_bounded("list", "--json", "--scenarios", folder, home=tmp_path)
     assert_clean(run, codes=(1,))
     assert '"still-good"' in run.out and "broken.yaml" in run.err
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "9" * 5000, "-1", "0", "1.5", "", "٣"])
+def test_the_plain_game_takes_odd_input_without_a_traceback(typed: str, tmp_path: Path) -> None:
+    run = run_bounded(
+        "play", MINIMAL, "--plain", "--seed", "1", "--log-dir", tmp_path / "logs",
+        home=tmp_path, stdin=f"{typed}\nq\n",
+    )  # fmt: skip
+    assert_clean(run, codes=(0,))
+    assert "1" in run.out

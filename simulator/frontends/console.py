@@ -19,6 +19,9 @@ DAY_OF = Text(zh="第 {n}/{of} 天", en="day {n}/{of}")
 RECOVERY = Text(zh="回款率 {rate:.1%}", en="recovery {rate:.1%}")
 SCORE = Text(zh="得分 {score:.1f} ({grade})", en="score {score:.1f} ({grade})")
 LOG = Text(zh="日志：", en="log: ")
+PICK_A_NUMBER = Text(
+    zh="请输入 1–{n} 之间的数字（q 退出）。", en="Type a number from 1 to {n} (q quits)."
+)
 
 
 def width(text: str) -> int:
@@ -90,9 +93,11 @@ def play_interactive(
             if answer in ("q", "quit"):
                 session.close()
                 return 0
-            if not answer.isdigit() or not 1 <= int(answer) <= len(options):
+            picked = choice(answer, len(options))
+            if picked is None:
+                print(PICK_A_NUMBER.get(lang).format(n=len(options)))
                 continue
-            option = options[int(answer) - 1]
+            option = options[picked - 1]
             if not option.available:
                 continue
             step = session.move(option.id)
@@ -105,6 +110,14 @@ def play_interactive(
     print()
     print_transcript(session, lang)
     return 0
+
+
+def choice(answer: str, count: int) -> int | None:
+    """The number typed, if it is 1..count in ASCII digits ('²', '①' and 5,000 digits are not)."""
+    if not answer.isascii() or not answer.isdigit() or len(answer) > len(str(count)):
+        return None
+    number = int(answer)
+    return number if 1 <= number <= count else None
 
 
 def home(lang: str) -> int:
@@ -121,7 +134,8 @@ def home(lang: str) -> int:
         answer = input("> ").strip()
     except EOFError:
         return 0
-    if not answer.isdigit() or not 1 <= int(answer) <= len(entries):
+    picked = choice(answer, len(entries))
+    if picked is None:
         return 0
-    engine = Engine(entries[int(answer) - 1].loaded)
+    engine = Engine(entries[picked - 1].loaded)
     return play_interactive(engine, secrets.randbelow(2**31), "trainee", default_log_dir(), lang)
