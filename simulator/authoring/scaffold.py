@@ -11,8 +11,7 @@ from simulator.format.model import DebtorType
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SCHEMA_FILE = SHIPPED_SCHEMA
-# factory has no template yet (issue 15 adds it).
-TYPES = tuple(t.value for t in DebtorType if t is not DebtorType.FACTORY)
+TYPES = tuple(t.value for t in DebtorType)
 # A lower-case slug: it becomes meta.id (whose pattern is ^[a-z][a-z0-9_-]*$) and the file name.
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 MAX_NAME = 64
