@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from library import solved
 
 from simulator.analysis.bots import autoplay
 from simulator.analysis.policies import make_policy
@@ -120,9 +121,7 @@ def test_bundled_file_declares_schema(loaded: LoadedScenario) -> None:
 
 
 def test_solver_solves_and_optimal_bot_beats_greedy(loaded: LoadedScenario) -> None:
-    engine = Engine(loaded)
-    solver = Solver(engine)
-    solution = solver.solve()
+    engine, solver, solution = solved(Path(loaded.path))
     assert solution.par is not None, "the par over the trainee's belief is computed"
     optimal, greedy = mean(_scores(engine, "optimal", solver)), mean(_scores(engine, "greedy"))
     # Sample means over the same 200 seeds; the par is the optimal bot's exact expectation.
