@@ -461,3 +461,22 @@ def test_core_modules_do_not_pull_in_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+async def test_the_debrief_names_the_source_of_each_note(dirs: dict[str, Path]) -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "          note: {zh: 先了解原因再行动。, en: Find the cause before acting.}\n",
+        "          note: {zh: 先了解原因再行动。, en: Find the cause before acting.}\n"
+        '          source: {zh: "种子000 §欠款原因", en: "seed 000, causes"}\n',
+    )
+    scenario = dirs["scenarios"] / "sourced.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    app = app_for(dirs, scenario, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, PlayScreen)
+        for key in ("2", "1"):  # probe, then ask: seed 1 pays in full
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot, DebriefScreen)
+        assert "出处：种子000 §欠款原因" in text_of(app, "#decisions")

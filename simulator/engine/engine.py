@@ -53,6 +53,15 @@ class Engine:
     def __init__(self, loaded: LoadedScenario) -> None:
         self.loaded = loaded
         self.scenario = sc = loaded.scenario
+        # The 出处 of each outcome's note, by the key a step records (not logged per step, so
+        # logs stay as they were; the report carries it).
+        self._sources = {
+            _key_text(c.key): c.outcome.source.as_dict()
+            for lists in loaded.reactions.values()
+            for outcomes in lists
+            for c in outcomes
+            if c.outcome.source is not None
+        }
         self.variables = sc.variables
         self.machine = Machine(
             model=None,
@@ -365,6 +374,7 @@ class Engine:
                 revealed=s.revealed,
                 violation=s.violation.as_dict() if s.violation else None,
                 note=s.note.as_dict(),
+                source=self._sources.get(s.outcome),
             )
             for s in play.steps
         )

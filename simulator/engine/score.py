@@ -40,6 +40,8 @@ class Decision:
     revealed: tuple[str, ...]
     violation: dict[str, str] | None
     note: dict[str, str]
+    # Where in the course the note's lesson comes from (出处), as the trainer cited it.
+    source: dict[str, str] | None = None
     # Filled in by the solver (analysis.solver.annotate_regret) when the debrief asks for it:
     # the best expected score at this point minus the chosen tactic's, and the best tactic.
     regret: float | None = None

@@ -270,6 +270,8 @@ class DebriefScreen(Screen[None]):
                 text = tr(lang, "violation", text=d.violation.get(lang, ""))
                 parts += [(f"   ✗ {text}", "bold $text-error"), "\n"]
             parts += [("   ↳ ", "$text-accent"), d.note.get(lang, ""), "\n"]
+            if d.source:
+                parts += [(f"     {tr(lang, 'source', text=d.source.get(lang, ''))}\n", "dim")]
             if d.regret is not None and d.best_tactic is not None:
                 if d.regret > 0.05:
                     best = sc.tactics[d.best_tactic].name.get(lang)

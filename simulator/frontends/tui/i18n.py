@@ -155,6 +155,7 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "k_move": ("移动", "Move"),
         "k_palette_move": ("在策略列表中移动", "Move in the tactic list"),
         "k_play_highlighted": ("执行选中的策略", "Play the highlighted tactic"),
+        "source": ("出处：{text}", "Source: {text}"),
         "k_tab": ("切换焦点", "Move focus"),
     }
 )
