@@ -133,6 +133,7 @@ class _Compiler:
         self.facts = frozenset(scenario.facts)
         self.tactics = frozenset(scenario.tactics)
         self.states = frozenset(scenario.states)
+        self.causes = frozenset(scenario.causes)
 
     def fail(self, path: KeyPath, message: str, hint: str = "", column: int = 0) -> ScenarioError:
         line, col = self.marks.at(path)
@@ -150,7 +151,9 @@ class _Compiler:
         line, col = self.marks.at(path)
         where = f"{self.source}:{line}:{col}"
         try:
-            return compile_expression(value, self.variables, self.facts, self.tactics, where)
+            return compile_expression(
+                value, self.variables, self.facts, self.tactics, where, self.causes
+            )
         except ExpressionError as exc:
             raise self.fail(path, str(exc), exc.hint) from None
 
