@@ -225,8 +225,8 @@ def compile_expression(
             _check_call(node, facts, tactics)
         elif isinstance(node, ast.Name) and id(node) not in called:
             if node.id not in known_names:
-                text = text_context(node, parents.get(id(node)))
-                hint = unknown_name_hint(node.id, declared, text)
+                as_text = text_context(node, parents.get(id(node)))
+                hint = unknown_name_hint(node.id, declared, as_text)
                 raise ExpressionError(f"unknown name '{node.id}'", column, hint)
             read.add(node.id)
         elif isinstance(node, ast.Compare) and causes is not None:

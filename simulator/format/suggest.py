@@ -95,11 +95,12 @@ def cause_problem(
         if not isinstance(op, ast.Eq | ast.NotEq):
             continue
         for one, other in ((left, right), (right, left)):
-            named = isinstance(one, ast.Name) and one.id == "cause"
-            quoted = isinstance(other, ast.Constant) and isinstance(other.value, str)
-            if named and quoted and other.value not in causes:
-                assert isinstance(other, ast.Constant)
-                return other, f"no such cause '{other.value}'", _cause_hint(other.value, causes)
+            if not (isinstance(one, ast.Name) and one.id == "cause"):
+                continue
+            if isinstance(other, ast.Constant) and isinstance(other.value, str):
+                word = other.value
+                if word not in causes:
+                    return other, f"no such cause '{word}'", _cause_hint(word, causes)
     return None
 
 
