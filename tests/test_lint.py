@@ -85,7 +85,7 @@ def test_finding_points_at_the_line_of_the_state() -> None:
     line = text.splitlines().index("  limbo:") + 1
     [finding] = findings("hk101_unreachable_state.yaml")
     assert (finding.line, finding.column) == (line, 3)
-    assert str(finding).startswith(f"{LINT / 'hk101_unreachable_state.yaml'}:{line}:3: warning")
+    assert str(finding).startswith(f"{LINT / 'hk101_unreachable_state.yaml'}:{line}:3: error")
 
 
 def test_a_tactic_with_an_impossible_when_is_reported_once() -> None:
@@ -179,8 +179,33 @@ def test_check_errors_exit_1_with_one_line_per_finding() -> None:
 
 
 def test_check_warnings_only_exit_0() -> None:
-    done = huikuan("check", LINT / "hk101_unreachable_state.yaml")
-    assert done.returncode == 0 and "warning HK101" in done.stdout
+    done = huikuan("check", LINT / "hk105_variable_never_read.yaml")
+    assert done.returncode == 0 and "warning HK105" in done.stdout
+
+
+def test_an_unreachable_state_fails_check() -> None:
+    path = LINT / "hk101_unreachable_state.yaml"
+    done = huikuan("check", path)
+    assert done.returncode == 1 and "error HK101" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith(f"{path}: FAILED")
+
+
+def test_check_takes_a_bundled_id() -> None:
+    done = huikuan("check", "malicious-delay")
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith(str(ROOT / "scenarios" / "malicious-delay.yaml")) and ": ok (" in last
+
+
+def test_test_takes_a_bundled_id() -> None:
+    done = huikuan("test", "malicious-delay")
+    assert done.returncode == 0 and "malicious-delay.yaml::course line" in done.stdout
+
+
+def test_check_names_an_unknown_id_in_one_line() -> None:
+    done = huikuan("check", "no-such-case")
+    assert done.returncode == 2 and "no such scenario file or bundled id" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
 
 
 def test_check_json_lists_findings_per_file() -> None:

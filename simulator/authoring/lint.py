@@ -20,7 +20,7 @@ ERROR, WARNING = "error", "warning"
 # code: (severity, what it means) — the table `huikuan check --help` and docs refer to.
 CODES: dict[str, tuple[str, str]] = {
     "HK100": (ERROR, "the file does not load (YAML, schema or reference error)"),
-    "HK101": (WARNING, "state unreachable from the start state"),
+    "HK101": (ERROR, "state unreachable from the start state"),
     "HK102": (ERROR, "dead end: reactions exist, but no tactic can ever be available there"),
     "HK103": (ERROR, "an ending without a kind: no `on:`, no `anywhere:` and no `outcome:`"),
     "HK104": (WARNING, "tactic never usable"),

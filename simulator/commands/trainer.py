@@ -38,7 +38,9 @@ def _register_lint(sub: Any) -> None:
         epilog="codes:\n" + "\n".join(f"  {c} {sev:<7} {what}" for c, (sev, what) in _codes()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or directories")
+    check.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="files, directories or bundled scenario ids"
+    )
     check.add_argument(
         "--format",
         choices=("text", "json"),
@@ -49,13 +51,19 @@ def _register_lint(sub: Any) -> None:
     check.set_defaults(func=_check)
 
     test = sub.add_parser("test", help="run the scripted tests a scenario carries")
-    test.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    test.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="files, directories or bundled scenario ids"
+    )
     test.set_defaults(func=_test)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def _expand(names: list[str]) -> list[Path]:
+    """Files to check: each name a file, a directory of scenarios, or a bundled id."""
+    from simulator.format.catalog import resolve
+
     files: list[Path] = []
-    for path in paths:
+    for name in names:
+        path = Path(name) if Path(name).exists() else resolve(name)
         if path.is_dir():
             found = scenario_files(path)
             if not found:
