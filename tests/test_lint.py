@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,12 @@ def huikuan(*args: str | Path) -> subprocess.CompletedProcess[str]:
         ("hk109_missing_text.yaml", "HK109", ["cues[0]", "no en"], "states.opening.cues[0]"),
         ("hk110_rubric_weights.yaml", "HK110", ["1.2", "not 1"], "rubric.weights"),
         ("hk111_weight_never_positive.yaml", "HK111", ["trust - 200", "never positive"], None),
+        (
+            "hk112_course_lockout.yaml",
+            "HK112",
+            ["'probe' in state 'opening'", "'ask' can never be played", "course line"],
+            "states.opening.on.probe[1]",
+        ),
     ],
 )
 def test_each_kind_is_found(name: str, code: str, words: list[str], key_path: str | None) -> None:
@@ -296,3 +303,54 @@ def test_the_analysis_never_rules_out_what_happens(
 @functools.cache
 def _clean() -> LoadedScenario:
     return load_scenario(LINT / "clean.yaml")
+
+
+# --- HK112: a move that takes the course's closing move away for good --------------------------
+
+LOCKOUT = LINT / "hk112_course_lockout.yaml"
+
+
+def _lockout_codes(change: Callable[[str], str]) -> list[str]:
+    from simulator.format.loader import load_text
+
+    text = change(LOCKOUT.read_text(encoding="utf-8"))
+    return [f.code for f in lint(load_text(text, "x.yaml"))]
+
+
+def test_a_confirmed_move_is_no_lockout() -> None:
+    def confirmed(text: str) -> str:
+        return text.replace("    days: 1\n    max_uses: 1\n", "    days: 1\n    max_uses: 1\n"
+                            "    irreversible: true\n")  # fmt: skip
+
+    assert "HK112" not in _lockout_codes(confirmed)
+
+
+def test_a_lockout_with_a_way_back_is_not_reported() -> None:
+    # Offended, but enough trust brings the talk about money back: repeated probes give it.
+    def way_back(text: str) -> str:
+        text = text.replace("\"not known('offended')\"", "\"not known('offended') or trust >= 70\"")
+        text = text.replace("    max_uses: 1\n", "")
+        old = "        - to: explained\n          reveal: [reason, offended]"
+        return text.replace(
+            old, "        - change: {trust: 10}\n          reveal: [reason, offended]"
+        )
+
+    assert "HK112" not in _lockout_codes(way_back)
+
+
+def test_an_ending_is_no_lockout() -> None:
+    def ends(text: str) -> str:
+        return text.replace("- to: explained\n          reveal: [reason, offended]",
+                            "- to: court\n          reveal: [reason, offended]")  # fmt: skip
+
+    assert "HK112" not in _lockout_codes(ends)
+
+
+def test_only_course_tests_name_the_key_tactic() -> None:
+    assert "HK112" not in _lockout_codes(lambda t: t.replace("- name: course line", "- name: x"))
+
+
+def test_analyze_flags_the_lockout() -> None:
+    done = huikuan("analyze", LOCKOUT, "--runs", "20", "--jobs", "1", "--json")
+    flags = json.loads(done.stdout)["flags"]
+    assert any(f["code"] == "course_lockout" and "'ask'" in f["message"] for f in flags)

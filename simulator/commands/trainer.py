@@ -248,10 +248,17 @@ def _solve(args: argparse.Namespace) -> int:
 
 def _analyze(args: argparse.Namespace) -> int:
     from simulator.analysis.analyze import analyze, render
+    from simulator.authoring.lint import lockout_words
+    from simulator.authoring.lockout import lockouts
 
     engine = _engine(args)
     progress = _progress if sys.stderr.isatty() else None
     result = analyze(engine, args.runs, args.seed, args.budget, progress, args.spam_runs, args.jobs)
+    # Proven from the rules, not sampled: the bots may never stumble on the move that does it.
+    result["flags"] += [
+        {"code": "course_lockout", "message": lockout_words(found)[0]}
+        for found in lockouts(engine.loaded)
+    ]
     if progress is not None:
         print(file=sys.stderr)
     if args.json:
