@@ -354,3 +354,42 @@ def test_analyze_flags_the_lockout() -> None:
     done = huikuan("analyze", LOCKOUT, "--runs", "20", "--jobs", "1", "--json")
     flags = json.loads(done.stdout)["flags"]
     assert any(f["code"] == "course_lockout" and "'ask'" in f["message"] for f in flags)
+
+
+def _lockout_cases() -> list[Path]:
+    from simulator.authoring.lockout import lockouts
+
+    return [LOCKOUT, *(p for p in BUNDLED if lockouts(load_scenario(p)))]
+
+
+@pytest.mark.parametrize("path", _lockout_cases(), ids=lambda p: p.stem)
+def test_a_reported_lockout_never_lets_the_closing_move_back(path: Path) -> None:
+    """Soundness: random plays from the course test's seed that make a reported move never see
+    the closing move available again (unless it was already played before)."""
+    import random
+
+    from simulator.authoring.lockout import lockouts
+    from simulator.engine.engine import Engine
+
+    loaded = load_scenario(path)
+    engine = Engine(loaded)
+    seeds = {t.name: t.seed for t in loaded.scenario.tests}
+    hits = 0
+    for found in lockouts(loaded):
+        at = (found.state, found.tactic, format_path(found.outcome.key))
+        for run in range(60):
+            rng = random.Random(run)
+            with engine.playing(seeds[found.course]) as play:
+                locked = False
+                while not play.over:
+                    moves = engine.available(play)
+                    if locked:
+                        assert found.key not in moves, f"{found.key} came back on day {play.day}"
+                    elif found.key in moves:
+                        moves = [m for m in moves if m != found.key] or moves
+                    here = play.state == found.state and found.tactic in moves
+                    move = found.tactic if here and rng.random() < 0.7 else rng.choice(moves)
+                    step = engine.play(play, move)
+                    locked = locked or (step.state_from, step.tactic, step.outcome) == at
+                hits += locked
+    assert hits, "no random play drew a reported lockout; the test proved nothing"
