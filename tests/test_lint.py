@@ -393,3 +393,10 @@ def test_a_reported_lockout_never_lets_the_closing_move_back(path: Path) -> None
                     locked = locked or (step.state_from, step.tactic, step.outcome) == at
                 hits += locked
     assert hits, "no random play drew a reported lockout; the test proved nothing"
+
+
+def test_a_lockout_search_over_budget_stops_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import simulator.authoring.lockout as lockout
+
+    monkeypatch.setattr(lockout, "BUDGET", 3)
+    assert lockout.lockouts(load_scenario(LOCKOUT)) == []

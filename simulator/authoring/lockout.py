@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.authoring.ranges import Env, Ranges, Value, scenario_ranges
 from simulator.engine.engine import Engine
@@ -26,6 +27,13 @@ WIDEN_AFTER = 3  # joins into one state before its growing ranges jump to the de
 # Built-in names that move on every step (time, money, the relationship): a guard that narrowed
 # them says nothing about the next step, unlike the trainer's variables and the hidden cause.
 MOVING = ("day", "days_left", "recovered", "remaining", "secured", "relationship")
+# Outcomes looked at before giving up (the bundled cases need under 10,000; the limit costs a
+# few seconds at most). What was proven by then still stands; nothing is said about the rest.
+BUDGET = 200_000
+
+
+class _OverBudget(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class _Play:
         base = scenario_ranges(loaded)
         self.base, self.uses = base.names, base.uses
         self.bounds = {n: (float(v.min), float(v.max)) for n, v in self.sc.variables.items()}
+        self.spent = 0
         self.tactics_at: dict[str, list[str]] = {}
         for sid, tid in loaded.reactions:
             self.tactics_at.setdefault(sid, []).append(tid)
@@ -93,6 +102,9 @@ class _Play:
         if allowed is None:
             return
         for outcomes in self.loaded.reactions.get((sid, tid), ()):
+            self.spent += len(outcomes)
+            if self.spent > BUDGET:
+                raise _OverBudget
             for compiled in outcomes:
                 ranges = Ranges(allowed, self.uses, known)
                 narrowed = ranges.narrow(compiled.when)
@@ -188,30 +200,35 @@ def lockouts(loaded: LoadedScenario) -> list[Lockout]:
     """Each move (by state and where it leads) that takes a course's closing move away for good."""
     play = _Play(loaded)
     found: dict[tuple[str, str, str, str], Lockout] = {}
-    sc = loaded.scenario
-    for key, course, start in _course_starts(loaded):
-        before = play.explore(loaded.scenario.start, start, without=key)
-        still: dict[str, bool] = {}  # per state: may `key` still be used from here?
-        locked: dict[tuple[str, str], bool] = {}
-        for sid, at in before.items():
-            if sid not in still:
-                still[sid] = not play.explore(sid, at, without=key, seek=key)
-            if not still[sid]:
-                continue
-            for tid, compiled, after in play.outcomes(sid, at, without=key):
-                tactic = sc.tactics[tid]
-                if tactic.irreversible or tactic.violation or compiled.outcome.violation:
-                    continue  # confirmed before it is played, or a failed attempt anyway
-                if _brings_money(Ranges(at[0], play.uses, at[1]), compiled):
-                    continue  # it closes in its own way (a payment, a plan): not a lockout
-                target = compiled.outcome.to or sid
-                if loaded.scenario.states[target].terminal:
-                    continue  # an ending is not a lockout: the play is over
-                memo = (target, repr(after))
-                if memo not in locked:
-                    locked[memo] = bool(play.explore(target, after, without=key, seek=key))
-                if locked[memo]:
-                    found.setdefault(
-                        (sid, tid, target, key), Lockout(sid, tid, compiled, key, course)
-                    )
+    try:
+        for key, course, start in _course_starts(loaded):
+            _find(play, key, course, start, found)
+    except _OverBudget:
+        pass  # too large to finish: report what is proven so far
     return list(found.values())
+
+
+def _find(play: _Play, key: str, course: str, start: Abstract, found: dict[Any, Lockout]) -> None:
+    sc = play.sc
+    before = play.explore(sc.start, start, without=key)
+    still: dict[str, bool] = {}  # per state: may `key` still be used from here?
+    locked: dict[tuple[str, str], bool] = {}
+    for sid, at in before.items():
+        if sid not in still:
+            still[sid] = not play.explore(sid, at, without=key, seek=key)
+        if not still[sid]:
+            continue
+        for tid, compiled, after in play.outcomes(sid, at, without=key):
+            tactic = sc.tactics[tid]
+            if tactic.irreversible or tactic.violation or compiled.outcome.violation:
+                continue  # confirmed before it is played, or a failed attempt anyway
+            if _brings_money(Ranges(at[0], play.uses, at[1]), compiled):
+                continue  # it closes in its own way (a payment, a plan): not a lockout
+            target = compiled.outcome.to or sid
+            if sc.states[target].terminal:
+                continue  # an ending is not a lockout: the play is over
+            memo = (target, repr(after))
+            if memo not in locked:
+                locked[memo] = bool(play.explore(target, after, without=key, seek=key))
+            if locked[memo]:
+                found.setdefault((sid, tid, target, key), Lockout(sid, tid, compiled, key, course))
