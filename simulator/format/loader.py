@@ -19,6 +19,7 @@ from simulator.format.expressions import (
     compile_expression,
 )
 from simulator.format.model import Outcome, Scenario, build_scenario
+from simulator.format.suggest import closest
 from simulator.format.syllabus import COVERAGE, ordered
 from simulator.format.yamlsafe import KeyPath, Marks, format_path, read_yaml
 
@@ -143,8 +144,8 @@ class _Compiler:
 
     def need(self, name: str, declared: frozenset[str], kind: str, path: KeyPath) -> None:
         if name not in declared:
-            close = difflib.get_close_matches(name, sorted(declared), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"declare it under {kind}s"
+            close = closest(name, declared)
+            hint = f"did you mean '{close}'?" if close else f"declare it under {kind}s"
             raise self.fail(path, f"undefined {kind} '{name}'", hint)
 
     def expr(self, value: str | int | float, path: KeyPath) -> Expression:
