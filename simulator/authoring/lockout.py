@@ -19,7 +19,6 @@ from typing import Any
 from simulator.authoring.ranges import Env, Ranges, Value, scenario_ranges
 from simulator.engine.engine import Engine
 from simulator.format.loader import CompiledOutcome, LoadedScenario
-from simulator.format.model import Draw
 
 Known = dict[str, Value]
 Abstract = tuple[Env, Known]
@@ -64,28 +63,21 @@ class _Play:
         for sid, tid in loaded.reactions:
             self.tactics_at.setdefault(sid, []).append(tid)
 
-    def start(self) -> Abstract:
+    def start(self, values: dict[str, Any]) -> Abstract:
+        """A play's start as exact ranges: its drawn cause and variables, no fact known."""
         env = dict(self.base)
-        for name, spec in self.sc.variables.items():
-            values = list(spec.initial.values if isinstance(spec.initial, Draw) else [spec.initial])
-            values += [c.set[name] for c in self.sc.causes.values() if name in c.set]
-            env[name] = (float(min(values)), float(max(values)))
+        for name in (*self.sc.variables, "cause"):
+            value = values[name]
+            env[name] = frozenset({value}) if isinstance(value, str) else (value, value)
         return env, {fact: (0.0, 0.0) for fact in self.sc.facts}
 
     def usable(self, sid: str, tid: str, at: Abstract) -> bool:
         return any(True for _ in self._draws(sid, tid, at))
 
-    def moves(self, sid: str, at: Abstract, without: str) -> Iterator[tuple[str, str, Abstract]]:
-        """(tactic, next state, ranges after) for every outcome that may follow a move here."""
-        for tid in self.tactics_at.get(sid, ()):
-            if tid == without:
-                continue
-            for compiled, after in self._draws(sid, tid, at):
-                yield tid, compiled.outcome.to or sid, after
-
     def outcomes(
         self, sid: str, at: Abstract, without: str
     ) -> Iterator[tuple[str, CompiledOutcome, Abstract]]:
+        """(tactic, outcome, ranges after) for every outcome that may follow a move here."""
         for tid in self.tactics_at.get(sid, ()):
             if tid != without:
                 for compiled, after in self._draws(sid, tid, at):
@@ -147,7 +139,8 @@ class _Play:
             here = todo.pop()
             if seek and self.usable(here, seek, seen[here]):
                 return {}
-            for _, there, after in self.moves(here, seen[here], without):
+            for _, compiled, after in self.outcomes(here, seen[here], without):
+                there = compiled.outcome.to or here
                 old = seen.get(there)
                 new = after if old is None else self._join(old, after, joins, there)
                 if new != old:
@@ -181,19 +174,13 @@ def _hull(a: Value, b: Value) -> Value:
     return None
 
 
-def _course_starts(loaded: LoadedScenario) -> Iterator[tuple[str, str, Abstract]]:
+def _course_starts(play: _Play) -> Iterator[tuple[str, str, Abstract]]:
     """(closing move, test name, the test's exact start) for every course test."""
-    engine = Engine(loaded)
-    play = _Play(loaded)
-    for test in loaded.scenario.tests:
+    engine = Engine(play.loaded)
+    for test in play.sc.tests:
         if not (test.name.strip().lower().startswith("course") and test.moves):
             continue
-        begun = engine.replay(test.seed, [])
-        env, known = play.start()
-        for name in (*loaded.scenario.variables, "cause"):
-            value = begun.env[name]
-            env[name] = frozenset({value}) if isinstance(value, str) else (value, value)
-        yield test.moves[-1], test.name, (env, known)
+        yield test.moves[-1], test.name, play.start(engine.replay(test.seed, []).env)
 
 
 def lockouts(loaded: LoadedScenario) -> list[Lockout]:
@@ -201,7 +188,7 @@ def lockouts(loaded: LoadedScenario) -> list[Lockout]:
     play = _Play(loaded)
     found: dict[tuple[str, str, str, str], Lockout] = {}
     try:
-        for key, course, start in _course_starts(loaded):
+        for key, course, start in _course_starts(play):
             _find(play, key, course, start, found)
     except _OverBudget:
         pass  # too large to finish: report what is proven so far
