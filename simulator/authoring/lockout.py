@@ -76,17 +76,19 @@ class _Play:
 
     def outcomes(
         self, sid: str, at: Abstract, without: str
-    ) -> Iterator[tuple[str, CompiledOutcome, Abstract]]:
-        """(tactic, outcome, ranges after) for every outcome that may follow a move here."""
+    ) -> Iterator[tuple[str, CompiledOutcome, Abstract, Abstract]]:
+        """(tactic, outcome, ranges where it may be drawn, ranges after) for every outcome that
+        may follow a move here."""
         for tid in self.tactics_at.get(sid, ()):
             if tid != without:
-                for compiled, after in self._draws(sid, tid, at):
-                    yield tid, compiled, after
+                for compiled, when, after in self._draws(sid, tid, at):
+                    yield tid, compiled, when, after
 
     def _draws(
         self, sid: str, tid: str, at: Abstract
-    ) -> Iterator[tuple[CompiledOutcome, Abstract]]:
-        """The outcomes of `tid` in `sid` that may be drawn from `at`, with the ranges after."""
+    ) -> Iterator[tuple[CompiledOutcome, Abstract, Abstract]]:
+        """The outcomes of `tid` in `sid` that may be drawn from `at`: each with the ranges
+        where it may be, and the ranges after."""
         if self.sc.states[sid].terminal:
             return
         env, known = at
@@ -106,7 +108,7 @@ class _Play:
                 weight = ranges.value(compiled.weight)
                 if isinstance(weight, tuple) and weight[1] <= 0:
                     continue
-                yield compiled, self._after(ranges, compiled, known)
+                yield compiled, (narrowed, known), self._after(ranges, compiled, known)
 
     def _after(self, ranges: Ranges, compiled: CompiledOutcome, known: Known) -> Abstract:
         env = dict(ranges.names)
@@ -139,7 +141,7 @@ class _Play:
             here = todo.pop()
             if seek and self.usable(here, seek, seen[here]):
                 return {}
-            for _, compiled, after in self.outcomes(here, seen[here], without):
+            for _, compiled, _, after in self.outcomes(here, seen[here], without):
                 there = compiled.outcome.to or here
                 old = seen.get(there)
                 new = after if old is None else self._join(old, after, joins, there)
@@ -198,24 +200,28 @@ def lockouts(loaded: LoadedScenario) -> list[Lockout]:
 def _find(play: _Play, key: str, course: str, start: Abstract, found: dict[Any, Lockout]) -> None:
     sc = play.sc
     before = play.explore(sc.start, start, without=key)
-    still: dict[str, bool] = {}  # per state: may `key` still be used from here?
-    locked: dict[tuple[str, str], bool] = {}
+    # (state, ranges) -> whether `key` can never be used from there, whatever is played
+    never: dict[tuple[str, str], bool] = {}
+
+    def lost(sid: str, at: Abstract) -> bool:
+        memo = (sid, repr(at))
+        if memo not in never:
+            never[memo] = bool(play.explore(sid, at, without=key, seek=key))
+        return never[memo]
+
     for sid, at in before.items():
-        if sid not in still:
-            still[sid] = not play.explore(sid, at, without=key, seek=key)
-        if not still[sid]:
+        if lost(sid, at):
             continue
-        for tid, compiled, after in play.outcomes(sid, at, without=key):
+        for tid, compiled, when, after in play.outcomes(sid, at, without=key):
             tactic = sc.tactics[tid]
             if tactic.irreversible or tactic.violation or compiled.outcome.violation:
                 continue  # confirmed before it is played, or a failed attempt anyway
-            if _brings_money(Ranges(at[0], play.uses, at[1]), compiled):
+            if _brings_money(Ranges(when[0], play.uses, when[1]), compiled):
                 continue  # it closes in its own way (a payment, a plan): not a lockout
             target = compiled.outcome.to or sid
             if sc.states[target].terminal:
                 continue  # an ending is not a lockout: the play is over
-            memo = (target, repr(after))
-            if memo not in locked:
-                locked[memo] = bool(play.explore(target, after, without=key, seek=key))
-            if locked[memo]:
+            # Where this outcome may be drawn the key must still be possible: else an
+            # earlier move took it away, and that one is reported.
+            if not lost(sid, when) and lost(target, after):
                 found.setdefault((sid, tid, target, key), Lockout(sid, tid, compiled, key, course))
