@@ -370,13 +370,14 @@ class Gradebook:
         """Every flagged log file ever graded (also edited copies of attempts kept intact)."""
         marks = ", ".join("?" * len(FLAGGED))
         query = (
-            "SELECT f.path, f.status, f.detail, a.trainee FROM files f LEFT JOIN attempts a"
+            "SELECT f.path, f.status, f.detail, f.ingested, a.trainee FROM files f"
+            " LEFT JOIN attempts a"
             f" ON a.attempt_key = f.attempt_key WHERE f.status IN ({marks})"
         )
         args: list[str] = list(FLAGGED)
         if cohort is not None:
             query, args = query + " AND a.cohort = ?", [*args, cohort]
-        return [dict(r) for r in self.db.execute(query + " ORDER BY f.path", args)]
+        return [dict(r) for r in self.db.execute(query + " ORDER BY f.path, f.ingested", args)]
 
     def scenario_sources(self) -> dict[str, tuple[str, bytes]]:
         """The scenario files the attempts were replayed with, by sha256."""

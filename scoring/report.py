@@ -10,6 +10,8 @@ from html import escape
 from typing import Any
 
 from scoring.exports import STATUS_ZH
+from scoring.flagnotes import note_zh
+from scoring.verdict import FLAGGED
 from simulator.errors import HuikuanError
 from simulator.format.loader import LoadedScenario, decode, load_text
 
@@ -145,6 +147,17 @@ def _lowest(rows: list[dict[str, Any]]) -> list[Costly]:
     return sorted(found.values(), key=lambda c: statistics.fmean(c.scores))
 
 
+def _situation(loaded: LoadedScenario | None, state: str) -> str:
+    """The state as the trainer named it (`name:`), else its first line; the id only if unknown."""
+    found = loaded.scenario.states.get(state) if loaded else None
+    if found is None:
+        return state
+    if found.name is not None:
+        return found.name.zh
+    line = found.lines[0].zh
+    return f"「{line if len(line) <= 24 else line[:23] + '…'}」"
+
+
 def _name(loaded: LoadedScenario | None, tactic: str) -> str:
     if loaded and tactic in loaded.scenario.tactics:
         return f"{loaded.scenario.tactics[tactic].name.zh}（{tactic}）"
@@ -152,25 +165,77 @@ def _name(loaded: LoadedScenario | None, tactic: str) -> str:
 
 
 def _trainees(rows: list[dict[str, Any]]) -> str:
-    people: dict[str, list[dict[str, Any]]] = {}
+    # One row per trainee and cohort: a row never stands for attempts of two cohorts.
+    people: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
-        people.setdefault(row["trainee"], []).append(row)
+        people.setdefault((row["cohort"] or "", row["trainee"]), []).append(row)
     table = []
-    for trainee, mine in sorted(people.items()):
+    for (cohort, trainee), mine in sorted(people.items()):
         scored = [r["score"] for r in mine if r["status"] == "verified"]
         table.append([
             trainee,
-            next((r["cohort"] for r in mine if r["cohort"]), ""),
+            cohort or "未指定",
             len(mine),
             len(scored),
             _number(max(scored) if scored else None),
             _number(statistics.fmean(scored) if scored else None),
             sum(1 for r in mine if r["status"] == "verified" and r["passed"]),
             sum(len(r["violations"] or []) for r in mine if r["status"] == "verified"),
-            sum(1 for r in mine if r["status"] not in ("verified", "incomplete")),
+            sum(1 for r in mine if r["status"] in FLAGGED),
         ])  # fmt: skip
     head = ["学员", "批次", "尝试", "已核验完成", "最高分", "平均分", "通过", "违规", "被标记"]
     return _table(head, table, {2, 3, 4, 5, 6, 7, 8})
+
+
+def _cohorts(rows: list[dict[str, Any]]) -> str:
+    """Every cohort the rows come from, with its attempts (and those graded without one)."""
+    counts = Counter(r["cohort"] or "" for r in rows)
+    if not counts:
+        return "无"
+    named = [f"{c}（{n} 次尝试）" for c, n in sorted(counts.items()) if c]
+    if counts.get(""):
+        named.append(f"未指定（{counts['']} 次尝试）")
+    return "、".join(named)
+
+
+def _latest_per_file(flagged: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per log file: a file graded again after another edit is still one file."""
+    by_path: dict[str, dict[str, Any]] = {}
+    for entry in sorted(flagged, key=lambda f: str(f.get("ingested") or "")):
+        by_path[entry["path"]] = entry
+    return sorted(by_path.values(), key=lambda f: f["path"])
+
+
+def _summary(rows: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> str:
+    """Each log counted once: verified, unfinished, or flagged (attempt or edited copy)."""
+    statuses = Counter(r["status"] for r in rows)
+    counted = {r["trainee"] for r in rows if r["status"] in ("verified", "incomplete")}
+    only_flagged = {r["trainee"] for r in rows} - counted
+    people = f"{len(counted)} 名学员" + (
+        f"（另有 {len(only_flagged)} 人只有被标记的日志）" if only_flagged else ""
+    )
+    total = statuses["verified"] + statuses["incomplete"] + len(flagged)
+    return (
+        f"<p>共 {total} 份日志，{people}：已核验 {statuses['verified']}，"
+        f"未完成 {statuses['incomplete']}，"
+        f"<span class='flag'>被标记 {len(flagged)}</span>（不计成绩，见文末）。</p>"
+    )
+
+
+def _flagged(flagged: list[dict[str, Any]]) -> str:
+    if not flagged:
+        return "<p>没有被标记的日志。</p>"
+    out = ["<table><thead><tr>"]
+    out += [f"<th>{h}</th>" for h in ("日志文件", "学员", "状态", "说明")]
+    out.append("</tr></thead><tbody>")
+    for entry in flagged:
+        status, detail = entry["status"], entry["detail"] or ""
+        cells = [entry["path"], entry["trainee"] or "", STATUS_ZH.get(status, status)]
+        out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells))
+        # The grader's own words stay at hand (hover) for whoever reports a bug.
+        out.append(f"<td title='{escape(detail)}'>{escape(note_zh(status, detail))}</td></tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 def _scenario_section(
@@ -194,7 +259,8 @@ def _scenario_section(
     if costly:
         out.append("<h4>代价最高的决策（求解器估算的期望损失）</h4>")
         table = [
-            [c.state, _name(loaded, c.tactic), c.count, f"{c.regret / c.count:.1f}",
+            [_situation(loaded, c.state), _name(loaded, c.tactic), c.count,
+             f"{c.regret / c.count:.1f}",
              f"{c.regret:.0f}", "、".join(_name(loaded, t) for t, _ in c.better.most_common(2))]
             for c in costly[:10] if c.regret > 0
         ]  # fmt: skip
@@ -203,7 +269,12 @@ def _scenario_section(
     else:
         out.append("<h4>得分最低的决策（求解器不可用：按所在尝试的平均得分）</h4>")
         table = [
-            [c.state, _name(loaded, c.tactic), c.count, f"{statistics.fmean(c.scores):.1f}"]
+            [
+                _situation(loaded, c.state),
+                _name(loaded, c.tactic),
+                c.count,
+                f"{statistics.fmean(c.scores):.1f}",
+            ]
             for c in _lowest(done)[:10]
         ]
         out.append(_table(["局面", "所选策略", "次数", "平均得分"], table, {2, 3}))
@@ -236,19 +307,15 @@ def render(
 ) -> str:
     """The whole report as one HTML document; `flagged` are the flagged files to list."""
     loaded = _loaded(sources)
-    statuses = Counter(r["status"] for r in rows)
-    flagged = flagged or []
+    flagged = _latest_per_file(flagged or [])
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    cohorts = sorted({r["cohort"] for r in rows if r["cohort"]})
     out = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>回款训练成绩报告</title><style>{STYLE}</style></head><body>",
         "<h1>回款训练成绩报告</h1>",
-        f"<p class='muted'>生成于 {now}；批次：{escape('、'.join(cohorts) or '未指定')}</p>",
-        f"<p>共 {len(rows)} 次尝试，{len({r['trainee'] for r in rows})} 名学员："
-        f"已核验 {statuses['verified']}，未完成 {statuses['incomplete']}，"
-        f"<span class='flag'>被标记的日志 {len(flagged)} 份</span>。</p>",
+        f"<p class='muted'>生成于 {now}；批次：{escape(_cohorts(rows))}</p>",
+        _summary(rows, flagged),
         "<h2>学员成绩</h2>",
         _trainees(rows) if rows else "<p>还没有成绩。</p>",
         "<h2>各案例得分分布与常见失误</h2>",
@@ -260,12 +327,6 @@ def render(
         shas = {r["scenario_sha256"] for r in mine if r["status"] == "verified"}
         scenario = next((loaded[s] for s in sorted(shas) if s in loaded), None)
         out.append(_scenario_section(sid, mine, scenario, budget))
-    out += ["<h2>违规行为</h2>", _violations(rows), "<h2>被标记的日志</h2>"]
-    if flagged:
-        table = [[r["path"], r["trainee"] or "", STATUS_ZH.get(r["status"], r["status"]),
-                  r["detail"]] for r in flagged]  # fmt: skip
-        out.append(_table(["日志文件", "学员", "状态", "说明"], table))
-    else:
-        out.append("<p>没有被标记的日志。</p>")
+    out += ["<h2>违规行为</h2>", _violations(rows), "<h2>被标记的日志</h2>", _flagged(flagged)]
     out.append("</body></html>\n")
     return "".join(out)

@@ -141,3 +141,59 @@ def test_huge_constants_are_refused_at_load(source: str) -> None:
 def test_overlong_constant_refused_at_load() -> None:
     with pytest.raises(ExpressionError, match="too long"):
         _compile("'" + "x" * 200000 + "' == cause")
+
+
+# --- what a trainer meant: names of the right kind, and only when close enough ----------------
+
+CAUSES = frozenset({"cash_crunch", "dispute"})
+
+
+def _refusal(source: str, variables: frozenset[str] = VARIABLES) -> ExpressionError:
+    with pytest.raises(ExpressionError) as info:
+        compile_expression(source, variables, FACTS, TACTICS, causes=CAUSES)
+    return info.value
+
+
+def test_a_misspelt_cause_id_is_no_such_cause() -> None:
+    error = _refusal("cause == 'cash_crunsh'")
+    assert str(error) == "no such cause 'cash_crunsh'"
+    assert error.hint == "did you mean 'cash_crunch'?"
+
+
+def test_a_misspelt_cause_id_on_the_left_is_caught_too() -> None:
+    assert str(_refusal("'dispte' != cause")) == "no such cause 'dispte'"
+
+
+def test_a_cause_id_far_from_any_lists_the_declared_causes() -> None:
+    assert _refusal("cause == 'weather'").hint == "declared causes: cash_crunch, dispute"
+
+
+def test_declared_cause_ids_compile() -> None:
+    assert compile_expression("cause == 'dispute'", VARIABLES, FACTS, TACTICS, causes=CAUSES)
+
+
+def test_an_unknown_variable_never_suggests_a_name_of_another_kind() -> None:
+    # `cash` is a letter or two from `cause`, but `cause` is text and `cash > 3` wants a number.
+    error = _refusal("cash > 3", frozenset({"trust"}))
+    assert "cause" not in error.hint
+
+
+def test_an_unknown_variable_suggests_a_close_variable() -> None:
+    assert _refusal("trsut > 50").hint == "did you mean 'trust'?"
+
+
+def test_an_unknown_name_suggests_the_variable_it_begins() -> None:
+    error = _refusal("cash > 3", frozenset({"trust", "cash_on_hand"}))
+    assert error.hint == "did you mean 'cash_on_hand'?"
+
+
+def test_a_fact_used_as_a_name_suggests_known() -> None:
+    assert _refusal("owner_late").hint == "'owner_late' is a fact: write known('owner_late')"
+
+
+def test_a_tactic_used_as_a_name_suggests_used() -> None:
+    assert _refusal("visit > 0").hint == "'visit' is a tactic: write used('visit')"
+
+
+def test_a_cause_id_written_bare_suggests_quoting_it() -> None:
+    assert "cause == 'dispute'" in _refusal("cause == dispute").hint

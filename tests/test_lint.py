@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,12 @@ def huikuan(*args: str | Path) -> subprocess.CompletedProcess[str]:
         ("hk109_missing_text.yaml", "HK109", ["cues[0]", "no en"], "states.opening.cues[0]"),
         ("hk110_rubric_weights.yaml", "HK110", ["1.2", "not 1"], "rubric.weights"),
         ("hk111_weight_never_positive.yaml", "HK111", ["trust - 200", "never positive"], None),
+        (
+            "hk112_course_lockout.yaml",
+            "HK112",
+            ["'probe' in state 'opening'", "'ask' can never be played", "course line"],
+            "states.opening.on.probe[1]",
+        ),
     ],
 )
 def test_each_kind_is_found(name: str, code: str, words: list[str], key_path: str | None) -> None:
@@ -85,7 +92,7 @@ def test_finding_points_at_the_line_of_the_state() -> None:
     line = text.splitlines().index("  limbo:") + 1
     [finding] = findings("hk101_unreachable_state.yaml")
     assert (finding.line, finding.column) == (line, 3)
-    assert str(finding).startswith(f"{LINT / 'hk101_unreachable_state.yaml'}:{line}:3: warning")
+    assert str(finding).startswith(f"{LINT / 'hk101_unreachable_state.yaml'}:{line}:3: error")
 
 
 def test_a_tactic_with_an_impossible_when_is_reported_once() -> None:
@@ -179,8 +186,33 @@ def test_check_errors_exit_1_with_one_line_per_finding() -> None:
 
 
 def test_check_warnings_only_exit_0() -> None:
-    done = huikuan("check", LINT / "hk101_unreachable_state.yaml")
-    assert done.returncode == 0 and "warning HK101" in done.stdout
+    done = huikuan("check", LINT / "hk105_variable_never_read.yaml")
+    assert done.returncode == 0 and "warning HK105" in done.stdout
+
+
+def test_an_unreachable_state_fails_check() -> None:
+    path = LINT / "hk101_unreachable_state.yaml"
+    done = huikuan("check", path)
+    assert done.returncode == 1 and "error HK101" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith(f"{path}: FAILED")
+
+
+def test_check_takes_a_bundled_id() -> None:
+    done = huikuan("check", "malicious-delay")
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith(str(ROOT / "scenarios" / "malicious-delay.yaml")) and ": ok (" in last
+
+
+def test_test_takes_a_bundled_id() -> None:
+    done = huikuan("test", "malicious-delay")
+    assert done.returncode == 0 and "malicious-delay.yaml::course line" in done.stdout
+
+
+def test_check_names_an_unknown_id_in_one_line() -> None:
+    done = huikuan("check", "no-such-case")
+    assert done.returncode == 2 and "no such scenario file or bundled id" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
 
 
 def test_check_json_lists_findings_per_file() -> None:
@@ -271,3 +303,100 @@ def test_the_analysis_never_rules_out_what_happens(
 @functools.cache
 def _clean() -> LoadedScenario:
     return load_scenario(LINT / "clean.yaml")
+
+
+# --- HK112: a move that takes the course's closing move away for good --------------------------
+
+LOCKOUT = LINT / "hk112_course_lockout.yaml"
+
+
+def _lockout_codes(change: Callable[[str], str]) -> list[str]:
+    from simulator.format.loader import load_text
+
+    text = change(LOCKOUT.read_text(encoding="utf-8"))
+    return [f.code for f in lint(load_text(text, "x.yaml"))]
+
+
+def test_a_confirmed_move_is_no_lockout() -> None:
+    def confirmed(text: str) -> str:
+        return text.replace("    days: 1\n    max_uses: 1\n", "    days: 1\n    max_uses: 1\n"
+                            "    irreversible: true\n")  # fmt: skip
+
+    assert "HK112" not in _lockout_codes(confirmed)
+
+
+def test_a_lockout_with_a_way_back_is_not_reported() -> None:
+    # Offended, but enough trust brings the talk about money back: repeated probes give it.
+    def way_back(text: str) -> str:
+        text = text.replace("\"not known('offended')\"", "\"not known('offended') or trust >= 70\"")
+        text = text.replace("    max_uses: 1\n", "")
+        old = "        - to: explained\n          reveal: [reason, offended]"
+        return text.replace(
+            old, "        - change: {trust: 10}\n          reveal: [reason, offended]"
+        )
+
+    assert "HK112" not in _lockout_codes(way_back)
+
+
+def test_an_ending_is_no_lockout() -> None:
+    def ends(text: str) -> str:
+        return text.replace("- to: explained\n          reveal: [reason, offended]",
+                            "- to: court\n          reveal: [reason, offended]")  # fmt: skip
+
+    assert "HK112" not in _lockout_codes(ends)
+
+
+def test_only_course_tests_name_the_key_tactic() -> None:
+    assert "HK112" not in _lockout_codes(lambda t: t.replace("- name: course line", "- name: x"))
+
+
+def test_analyze_flags_the_lockout() -> None:
+    done = huikuan("analyze", LOCKOUT, "--runs", "20", "--jobs", "1", "--json")
+    flags = json.loads(done.stdout)["flags"]
+    assert any(f["code"] == "course_lockout" and "'ask'" in f["message"] for f in flags)
+
+
+def _lockout_cases() -> list[Path]:
+    from simulator.authoring.lockout import lockouts
+
+    return [LOCKOUT, *(p for p in BUNDLED if lockouts(load_scenario(p)))]
+
+
+@pytest.mark.parametrize("path", _lockout_cases(), ids=lambda p: p.stem)
+def test_a_reported_lockout_never_lets_the_closing_move_back(path: Path) -> None:
+    """Soundness: random plays from the course test's seed that make a reported move never see
+    the closing move available again (unless it was already played before)."""
+    import random
+
+    from simulator.authoring.lockout import lockouts
+    from simulator.engine.engine import Engine
+
+    loaded = load_scenario(path)
+    engine = Engine(loaded)
+    seeds = {t.name: t.seed for t in loaded.scenario.tests}
+    hits = 0
+    for found in lockouts(loaded):
+        at = (found.state, found.tactic, format_path(found.outcome.key))
+        for run in range(60):
+            rng = random.Random(run)
+            with engine.playing(seeds[found.course]) as play:
+                locked = False
+                while not play.over:
+                    moves = engine.available(play)
+                    if locked:
+                        assert found.key not in moves, f"{found.key} came back on day {play.day}"
+                    elif found.key in moves:
+                        moves = [m for m in moves if m != found.key] or moves
+                    here = play.state == found.state and found.tactic in moves
+                    move = found.tactic if here and rng.random() < 0.7 else rng.choice(moves)
+                    step = engine.play(play, move)
+                    locked = locked or (step.state_from, step.tactic, step.outcome) == at
+                hits += locked
+    assert hits, "no random play drew a reported lockout; the test proved nothing"
+
+
+def test_a_lockout_search_over_budget_stops_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import simulator.authoring.lockout as lockout
+
+    monkeypatch.setattr(lockout, "BUDGET", 3)
+    assert lockout.lockouts(load_scenario(LOCKOUT)) == []

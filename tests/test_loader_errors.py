@@ -43,6 +43,7 @@ CASES = [
     case("undefined_fact_reveal.yaml", 67, ["undefined fact 'reasons'", "did you mean 'reason'"]),
     case("expression_syntax_error.yaml", 74, ["syntax error", "cash >= (40000"]),
     case("expression_unknown_name.yaml", 74, ["unknown name 'cahs'", "did you mean 'cash'"]),
+    case("cause_misspelt.yaml", 74, ["no such cause 'cash_crunsh'", "did you mean 'cash_crunch'"]),
     case("known_undeclared_fact.yaml", 56, ["known('nofact')", "undeclared fact"]),
     case("function_not_allowed.yaml", 56, ["unknown function '__import__'"]),
     case("attribute_access.yaml", 74, ["Attribute", "not allowed"]),

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from simulator.authoring.lockout import Lockout, lockouts
 from simulator.authoring.ranges import scenario_ranges
 from simulator.errors import printable
 from simulator.format.expressions import Expression
@@ -20,7 +21,7 @@ ERROR, WARNING = "error", "warning"
 # code: (severity, what it means) — the table `huikuan check --help` and docs refer to.
 CODES: dict[str, tuple[str, str]] = {
     "HK100": (ERROR, "the file does not load (YAML, schema or reference error)"),
-    "HK101": (WARNING, "state unreachable from the start state"),
+    "HK101": (ERROR, "state unreachable from the start state"),
     "HK102": (ERROR, "dead end: reactions exist, but no tactic can ever be available there"),
     "HK103": (ERROR, "an ending without a kind: no `on:`, no `anywhere:` and no `outcome:`"),
     "HK104": (WARNING, "tactic never usable"),
@@ -31,6 +32,7 @@ CODES: dict[str, tuple[str, str]] = {
     "HK109": (WARNING, "text missing in zh or en"),
     "HK110": (WARNING, "rubric weights do not add up to 1"),
     "HK111": (WARNING, "outcome whose weight is never positive"),
+    "HK112": (WARNING, "move that takes a course test's closing move away for good, unconfirmed"),
 }
 
 
@@ -118,6 +120,8 @@ class _Linter:
         self.zero_day_loops(reachable)
         self.texts(self.sc, ())
         self.rubric()
+        for found in lockouts(self.loaded):
+            self.add("HK112", found.outcome.key, *lockout_words(found))
         return sorted(self.findings, key=lambda f: (f.line or 0, f.column or 0, f.code))
 
     def conditions(self) -> None:
@@ -255,6 +259,21 @@ class _Linter:
             message = f"rubric weights add up to {total:g}, not 1 (the score divides by the sum)"
             hint = "make recovery + present_value + relationship + speed = 1"
             self.add("HK110", ("rubric", "weights"), message, hint)
+
+
+def lockout_words(found: Lockout) -> tuple[str, str]:
+    """The message and hint for one lockout (`check` and `analyze` say it alike)."""
+    move = f"'{found.tactic}' in state '{found.state}'"
+    where = f"to '{found.target}'" if found.target != found.state else "staying there"
+    message = (
+        f"{format_path(found.outcome.key)}: {move} may lead {where}, after which "
+        f"'{found.key}' can never be played, though it closes the course test '{found.course}'"
+    )
+    hint = (
+        f"if it is a trap on purpose, mark '{found.tactic}' `irreversible: true` so the trainee "
+        f"confirms it; else give '{found.target}' a way back to '{found.key}'"
+    )
+    return message, hint
 
 
 def lint(loaded: LoadedScenario) -> list[Finding]:

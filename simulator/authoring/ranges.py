@@ -25,8 +25,11 @@ class Ranges:
     value); what it cannot analyse (%, //, strings in arithmetic…) may be anything.
     """
 
-    def __init__(self, names: Env, uses: dict[str, float]) -> None:
-        self.names, self.uses = names, uses
+    def __init__(
+        self, names: Env, uses: dict[str, float], known: dict[str, Value] | None = None
+    ) -> None:
+        # `known`: what each fact's known() can be, where it is tracked (else 0 or 1).
+        self.names, self.uses, self.known = names, uses, known or {}
 
     def truth(self, expression: Expression) -> tuple[bool, bool]:
         """(may be true, may be false)."""
@@ -35,6 +38,14 @@ class Ranges:
         node = _body(expression)
         holds = self._holds(node, True, self.names), self._holds(node, False, self.names)
         return holds[0] is not None, holds[1] is not None
+
+    def narrow(self, expression: Expression | None) -> Env | None:
+        """The names narrowed to where `expression` may hold, or None when it never can."""
+        if expression is None:
+            return self.names
+        if expression.tree is None:
+            return self.names if expression.constant else None
+        return self._holds(_body(expression), True, self.names)
 
     def value(self, expression: Expression) -> Value:
         if expression.tree is None:
@@ -115,7 +126,9 @@ class Ranges:
     def _call(self, name: str, args: list[ast.expr], env: Env) -> Value:
         if name in ("known", "used"):
             tactic = getattr(args[0], "value", "")
-            return (0.0, 1.0 if name == "known" else self.uses.get(tactic, math.inf))
+            if name == "known":
+                return self.known.get(tactic, (0.0, 1.0))
+            return (0.0, self.uses.get(tactic, math.inf))
         values = [self._value(a, env) for a in args]
         spans = [v for v in values if isinstance(v, tuple)]
         if len(spans) != len(values) or not values:

@@ -38,7 +38,9 @@ def _register_lint(sub: Any) -> None:
         epilog="codes:\n" + "\n".join(f"  {c} {sev:<7} {what}" for c, (sev, what) in _codes()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or directories")
+    check.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="files, directories or bundled scenario ids"
+    )
     check.add_argument(
         "--format",
         choices=("text", "json"),
@@ -49,13 +51,19 @@ def _register_lint(sub: Any) -> None:
     check.set_defaults(func=_check)
 
     test = sub.add_parser("test", help="run the scripted tests a scenario carries")
-    test.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    test.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="files, directories or bundled scenario ids"
+    )
     test.set_defaults(func=_test)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def _expand(names: list[str]) -> list[Path]:
+    """Files to check: each name a file, a directory of scenarios, or a bundled id."""
+    from simulator.format.catalog import resolve
+
     files: list[Path] = []
-    for path in paths:
+    for name in names:
+        path = Path(name) if Path(name).exists() else resolve(name)
         if path.is_dir():
             found = scenario_files(path)
             if not found:
@@ -240,10 +248,17 @@ def _solve(args: argparse.Namespace) -> int:
 
 def _analyze(args: argparse.Namespace) -> int:
     from simulator.analysis.analyze import analyze, render
+    from simulator.authoring.lint import lockout_words
+    from simulator.authoring.lockout import lockouts
 
     engine = _engine(args)
     progress = _progress if sys.stderr.isatty() else None
     result = analyze(engine, args.runs, args.seed, args.budget, progress, args.spam_runs, args.jobs)
+    # Proven from the rules, not sampled: the bots may never stumble on the move that does it.
+    result["flags"] += [
+        {"code": "course_lockout", "message": lockout_words(found)[0]}
+        for found in lockouts(engine.loaded)
+    ]
     if progress is not None:
         print(file=sys.stderr)
     if args.json:

@@ -14,6 +14,13 @@ from simpleeval import DEFAULT_OPERATORS, MAX_STRING_LENGTH, SimpleEval
 # Every number an expression reads, writes or makes stays within this (money is at most 10^12
 # yuan): a trainer's typo like debt*debt*debt fails with a clear error instead of building a
 # thousand-digit integer, and nothing overflows a float, SQLite or JSON later.
+from simulator.format.suggest import (
+    Declared,
+    cause_problem,
+    closest,
+    text_context,
+    unknown_name_hint,
+)
 from simulator.format.yamlsafe import NUMBER_LIMIT
 
 
@@ -162,8 +169,12 @@ def compile_expression(
     facts: frozenset[str],
     tactics: frozenset[str],
     where: str = "",
+    causes: frozenset[str] | None = None,
 ) -> Expression:
-    """Parse and check `source` once; raise ExpressionError naming what is wrong."""
+    """Parse and check `source` once; raise ExpressionError naming what is wrong.
+
+    With `causes`, a quoted id compared with `cause` must be one of them.
+    """
     if isinstance(source, bool):
         raise ExpressionError("expected a number or an expression, not true/false")
     if isinstance(source, int | float):
@@ -183,6 +194,8 @@ def compile_expression(
     read: set[str] = set()
     nodes = list(ast.walk(body))
     called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    parents = {id(child): n for n in nodes for child in ast.iter_child_nodes(n)}
+    declared = Declared(known_names - {"cause"}, causes, facts, tactics)
     for node in nodes:
         column = getattr(node, "col_offset", None)
         column = column + 1 if column is not None else None
@@ -212,10 +225,14 @@ def compile_expression(
             _check_call(node, facts, tactics)
         elif isinstance(node, ast.Name) and id(node) not in called:
             if node.id not in known_names:
-                raise ExpressionError(
-                    f"unknown name '{node.id}'", column, _suggest(node.id, known_names)
-                )
+                as_text = text_context(node, parents.get(id(node)))
+                hint = unknown_name_hint(node.id, declared, as_text)
+                raise ExpressionError(f"unknown name '{node.id}'", column, hint)
             read.add(node.id)
+        elif isinstance(node, ast.Compare) and causes is not None:
+            wrong = cause_problem(node, causes)
+            if wrong is not None:
+                raise ExpressionError(wrong[1], wrong[0].col_offset + 1, wrong[2])
     value = body.value
     if isinstance(value, ast.Constant) and isinstance(value.value, int | float):
         return Expression(text, None, value.value, frozenset(), where)
@@ -259,10 +276,8 @@ def _check_call(node: ast.Call, facts: frozenset[str], tactics: frozenset[str]) 
 
 
 def _suggest(word: str, choices: frozenset[str] | set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close else ""
 
 
 class Scope(Protocol):

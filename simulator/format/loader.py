@@ -19,6 +19,7 @@ from simulator.format.expressions import (
     compile_expression,
 )
 from simulator.format.model import Outcome, Scenario, build_scenario
+from simulator.format.suggest import closest
 from simulator.format.syllabus import COVERAGE, ordered
 from simulator.format.yamlsafe import KeyPath, Marks, format_path, read_yaml
 
@@ -133,6 +134,7 @@ class _Compiler:
         self.facts = frozenset(scenario.facts)
         self.tactics = frozenset(scenario.tactics)
         self.states = frozenset(scenario.states)
+        self.causes = frozenset(scenario.causes)
 
     def fail(self, path: KeyPath, message: str, hint: str = "", column: int = 0) -> ScenarioError:
         line, col = self.marks.at(path)
@@ -142,15 +144,17 @@ class _Compiler:
 
     def need(self, name: str, declared: frozenset[str], kind: str, path: KeyPath) -> None:
         if name not in declared:
-            close = difflib.get_close_matches(name, sorted(declared), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"declare it under {kind}s"
+            close = closest(name, declared)
+            hint = f"did you mean '{close}'?" if close else f"declare it under {kind}s"
             raise self.fail(path, f"undefined {kind} '{name}'", hint)
 
     def expr(self, value: str | int | float, path: KeyPath) -> Expression:
         line, col = self.marks.at(path)
         where = f"{self.source}:{line}:{col}"
         try:
-            return compile_expression(value, self.variables, self.facts, self.tactics, where)
+            return compile_expression(
+                value, self.variables, self.facts, self.tactics, where, self.causes
+            )
         except ExpressionError as exc:
             raise self.fail(path, str(exc), exc.hint) from None
 

@@ -193,6 +193,8 @@ Reactions = dict[Ident, tuple[Outcome, ...]]
 
 
 class State(Frozen, frozen=True, kw_only=True):
+    # What the trainer calls the situation (the report and the debrief show it, not the id).
+    name: Text | None = None
     lines: Annotated[tuple[Text, ...], _rule(min_length=1)]
     cues: tuple[Text, ...] = ()
     outcome: OutcomeKind | None = None
