@@ -29,7 +29,6 @@ from simulator.errors import Problem, ScenarioError
 from simulator.format.expressions import Expression
 from simulator.format.loader import CompiledOutcome, LoadedScenario
 from simulator.format.model import (
-    DEFAULT_BANDS,
     DEFAULT_WEIGHTS,
     OutcomeKind,
     Tactic,
@@ -77,7 +76,7 @@ class Engine:
         self.weights = ScoreWeights(
             weights.recovery, weights.present_value, weights.relationship, weights.speed
         )
-        self.bands = {k: float(v) for k, v in (sc.rubric.bands or DEFAULT_BANDS).items()}
+        self.bands = sc.rubric.grade_bands
         # Tokens of finished plays, reused: binding a model's triggers costs more than a step.
         self._idle: list[MachineToken] = []
 

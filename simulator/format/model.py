@@ -222,6 +222,11 @@ class Rubric(Frozen, frozen=True, kw_only=True):
     bands: dict[Grade, Annotated[float, _rule(ge=0, le=100)]] | None = None
     secured_credit: Annotated[float, _rule(ge=0, le=1)] = 0.5
 
+    @property
+    def grade_bands(self) -> dict[str, float]:
+        """The lowest score of each grade: the rubric's own bands, or the default ones."""
+        return {k: float(v) for k, v in (self.bands or DEFAULT_BANDS).items()}
+
 
 class Expectation(Frozen, frozen=True, kw_only=True):
     outcome: OutcomeKind | None = None

@@ -26,6 +26,7 @@ from simulator.frontends.tui.i18n import label, tr
 from simulator.frontends.tui.messages import GoHome, PlayAgain
 from simulator.frontends.tui.view import columns, money
 from simulator.frontends.tui.widgets import KeyBar, Prose
+from simulator.grades import passes, shown_score
 
 CHART_WIDTH = 30
 DEBRIEF_KEYS = [
@@ -176,12 +177,12 @@ class DebriefScreen(Screen[None]):
     def _summary(self, lang: str) -> Content:
         report, play = self.report, self.session.play
         sc = self.session.engine.scenario
-        grade_style = "bold $text-success" if report.grade in ("A", "B") else "bold $text-error"
+        grade_style = "bold $text-success" if passes(report.grade) else "bold $text-error"
         outcome = outcome_label(str(play.outcome) if play.outcome else None, lang)
         sep = "   "
         parts: list[str | tuple[str, str]] = [
             (f"{tr(lang, 'score')} ", "$text-muted"),
-            (f"{report.score:.1f}", "bold"),
+            (shown_score(report.score, report.grade, sc.rubric.grade_bands), "bold"),
             sep,
             (f"{tr(lang, 'grade')} ", "$text-muted"),
             (report.grade, grade_style),
@@ -293,7 +294,8 @@ class DebriefScreen(Screen[None]):
         for number, move in enumerate(line.moves, start=1):
             style = "" if number <= len(mine) and mine[number - 1] == move else "bold"
             parts += [f"{number:>2}. ", (sc.tactics[move].name.get(lang), style), "\n"]
-        parts.append((tr(lang, "course_score", score=line.score, grade=line.grade), "$text-accent"))
+        shown = shown_score(line.score, line.grade, sc.rubric.grade_bands)
+        parts.append((tr(lang, "course_score", score=shown, grade=line.grade), "$text-accent"))
         return Content.assemble(*parts)
 
     # --- keys -----------------------------------------------------------------------------------

@@ -138,8 +138,8 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "course": ("课程推荐路线", "The course's line"),
         "course_same_cause": ("（同样的原因）", " (same cause)"),
         "course_score": (
-            "按此路线：{score:.1f} 分（{grade}）",
-            "This line scores {score:.1f} ({grade})",
+            "按此路线：{score} 分（{grade}）",
+            "This line scores {score} ({grade})",
         ),
         "solver_line": ("求解器的最佳路线", "The solver's best line"),
         "no_course": ("本案例没有推荐路线。", "This scenario has no recommended line."),
