@@ -114,7 +114,7 @@ class Costly:
 
 def _regret(loaded: LoadedScenario, rows: list[dict[str, Any]], budget: int) -> list[Costly]:
     """Decisions valued by the solver (regret); an empty list if the solver refuses."""
-    from simulator.analysis.solver import Solver, annotate_regret
+    from simulator.analysis.solver import Solver, annotate_regret, worse
     from simulator.engine.engine import Engine
 
     engine = Engine(loaded)
@@ -137,7 +137,7 @@ def _regret(loaded: LoadedScenario, rows: list[dict[str, Any]], budget: int) -> 
                 d.state_from, d.tactic)))  # fmt: skip
             entry.count += 1
             entry.regret += d.regret
-            if d.best_tactic and d.best_tactic != d.tactic:
+            if d.best_tactic and d.best_tactic != d.tactic and worse(d.regret):
                 entry.better[d.best_tactic] += 1
     return sorted(found.values(), key=lambda c: -c.regret)
 
@@ -201,12 +201,14 @@ def _scenario_section(
     out.append(f"<figure>{histogram(scores, f'{title}：得分分布', marks)}{caption}</figure>")
     same = [r for r in done if loaded and r["scenario_sha256"] == loaded.sha256]
     costly = _regret(loaded, same, budget) if loaded and same else []
+    from simulator.analysis.solver import worse  # the near-tie rule the debrief uses
+
     if costly:
         out.append("<h4>代价最高的决策（求解器估算的期望损失）</h4>")
         table = [
             [c.state, _name(loaded, c.tactic), c.count, f"{c.regret / c.count:.1f}",
              f"{c.regret:.0f}", "、".join(_name(loaded, t) for t, _ in c.better.most_common(2))]
-            for c in costly[:10] if c.regret > 0
+            for c in costly[:10] if worse(c.regret / c.count)
         ]  # fmt: skip
         head = ["局面", "所选策略", "次数", "平均损失（分）", "总损失", "更好的选择"]
         out.append(_table(head, table, {2, 3, 4}) if table else "<p>没有造成损失的决策。</p>")

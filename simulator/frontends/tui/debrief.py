@@ -21,6 +21,7 @@ from simulator.engine.score import Decision, ScoreReport
 from simulator.engine.session import Session
 from simulator.errors import HuikuanError
 from simulator.format.labels import outcome_label
+from simulator.format.model import Scenario
 from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import label, tr
 from simulator.frontends.tui.messages import GoHome, PlayAgain
@@ -81,6 +82,27 @@ def by_day(play: Playthrough, relationship_start: float) -> tuple[list[float], l
             relationship.append(relationship[-1])
         recovered[-1], relationship[-1] = total, step.relationship
     return recovered, relationship
+
+
+def valued(d: Decision, scenario: Scenario, lang: str) -> list[str | tuple[str, str]]:
+    """The solver's word on a decision, shown under its note and never against it.
+
+    The note judges what happened; the regret compares, from what the trainee knew then, the
+    expected score of this move with the best one. So a near tie (analysis.solver.NEAR_TIE) is
+    "as good", never "worse"; a real gap is said as what it is — another move scores more on
+    average — which a note praising how this move was made does not deny.
+    """
+    from simulator.analysis.solver import NEAR_TIE, worse
+
+    if d.regret is None or d.best_tactic is None:
+        return []
+    if worse(d.regret):
+        best = scenario.tactics[d.best_tactic].name.get(lang)
+        text = tr(lang, "regret", r=f"{d.regret:.1f}", best=best)
+        return [(f"   △ {text}", "$text-warning"), "\n"]
+    if d.regret == 0 or d.best_tactic == d.tactic:
+        return [(f"   ✓ {tr(lang, 'best_move')}", "$text-success"), "\n"]
+    return [(f"   ✓ {tr(lang, 'near_best', t=f'{NEAR_TIE:g}')}", "$text-success"), "\n"]
 
 
 class DebriefScreen(Screen[None]):
@@ -271,13 +293,7 @@ class DebriefScreen(Screen[None]):
                 text = tr(lang, "violation", text=d.violation.get(lang, ""))
                 parts += [(f"   ✗ {text}", "bold $text-error"), "\n"]
             parts += [("   ↳ ", "$text-accent"), d.note.get(lang, ""), "\n"]
-            if d.regret is not None and d.best_tactic is not None:
-                if d.regret > 0.05:
-                    best = sc.tactics[d.best_tactic].name.get(lang)
-                    text = tr(lang, "regret", r=d.regret, best=best)
-                    parts += [(f"   △ {text}", "$text-warning"), "\n"]
-                else:
-                    parts += [(f"   ✓ {tr(lang, 'best_move')}", "$text-success"), "\n"]
+            parts += valued(d, sc, lang)
             parts.append("\n")
         return Content.assemble(*parts)
 

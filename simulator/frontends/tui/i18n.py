@@ -130,8 +130,16 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "decisions": ("每一步", "Your decisions"),
         "no_decisions": ("（没有走任何一步）", "(no moves made)"),
         "rel_change": ("关系 {delta:+.0f}", "relationship {delta:+.0f}"),
-        "regret": ("遗憾值 {r:.1f}，更好的选择：{best}", "regret {r:.1f}, better: {best}"),
+        "regret": (
+            "这一步本身的得失见上；但按你当时掌握的情况，「{best}」平均能多得 {r} 分",
+            "The note above is about this move; from what you knew then, "
+            "“{best}” would have scored {r} more on average",
+        ),
         "best_move": ("最佳选择", "the best move"),
+        "near_best": (
+            "与最佳选择相差不到 {t} 分，同样是好选择",
+            "within {t} point of the best move: as good a choice",
+        ),
         "chart": ("回款与关系走势", "Money and relationship by day"),
         "series_recovered": ("回款", "Recovered"),
         "series_relationship": ("关系", "Relationship"),
