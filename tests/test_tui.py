@@ -281,10 +281,10 @@ async def test_unavailable_tactic_is_refused(dirs: dict[str, Path]) -> None:
         await pilot.press("4")  # sue: needs the reason first
         await pilot.pause()
         assert screen.session.play.steps == []
-        assert any("先了解原因" in str(n.message) for n in app._notifications)
+        assert any("要先「了解原因」" in str(n.message) for n in app._notifications)
         assert isinstance(app.screen, PlayScreen)
         sue = screen.query_one(Palette).get_option("sue")
-        assert "⨯ 先了解原因" in str(sue.prompt) and sue.disabled
+        assert "⨯ 要先「了解原因」" in str(sue.prompt) and sue.disabled
     assert read_log(the_log(dirs)).steps == []
 
 

@@ -14,9 +14,6 @@ from transitions import Machine
 from simulator.engine.draws import initial_value, pick, weighted
 from simulator.engine.playthrough import (
     GAME_OVER,
-    NOT_HERE,
-    NOT_YET,
-    USED_UP,
     Effects,
     MachineToken,
     Playthrough,
@@ -24,6 +21,7 @@ from simulator.engine.playthrough import (
     Step,
     TacticOption,
 )
+from simulator.engine.reasons import NOTHING_HERE, Reasons, used_up
 from simulator.engine.score import Decision, Payment, PlayRecord, ScoreReport, ScoreWeights, score
 from simulator.errors import Problem, ScenarioError
 from simulator.format.expressions import Expression
@@ -77,6 +75,7 @@ class Engine:
             weights.recovery, weights.present_value, weights.relationship, weights.speed
         )
         self.bands = sc.rubric.grade_bands
+        self.reasons = Reasons(loaded)
         # Tokens of finished plays, reused: binding a model's triggers costs more than a step.
         self._idle: list[MachineToken] = []
 
@@ -179,12 +178,15 @@ class Engine:
         if play.over:
             return TacticOption(tid, tactic, False, GAME_OVER)
         if tactic.max_uses is not None and play.uses[tid] >= tactic.max_uses:
-            return TacticOption(tid, tactic, False, USED_UP)
-        condition = self.loaded.tactic_when.get(tid)
-        if condition is not None and not self._truth(play, condition):
-            return TacticOption(tid, tactic, False, tactic.unavailable or NOT_YET)
+            return TacticOption(tid, tactic, False, used_up(tactic.max_uses))
+        # The guard's conditions in order; the first that fails names the reason.
+        reason = self.reasons.why(play, tid, self._truth)
+        if reason is not None:
+            return TacticOption(tid, tactic, False, reason)
         if not self.candidates(play, tid):
-            return TacticOption(tid, tactic, False, NOT_HERE)
+            # No reaction in this state: a trainer's text without a `when` is about this.
+            here = tactic.unavailable if tactic.when is None else None
+            return TacticOption(tid, tactic, False, here or NOTHING_HERE)
         return TacticOption(tid, tactic, True)
 
     def cues(self, play: Situation) -> list[Text]:

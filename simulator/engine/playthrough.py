@@ -13,9 +13,6 @@ from simulator.format.loader import CompiledOutcome
 from simulator.format.model import OutcomeKind, Tactic
 from simulator.text import Text
 
-NOT_HERE = Text(zh="此时不适用", en="Not applicable now")
-USED_UP = Text(zh="次数已用完", en="No uses left")
-NOT_YET = Text(zh="条件尚未满足", en="Conditions not met yet")
 GAME_OVER = Text(zh="本局已结束", en="The game is over")
 RELATIONSHIP_WORDS = (
     (80, Text(zh="融洽", en="warm")),

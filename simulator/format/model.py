@@ -163,6 +163,9 @@ class Tactic(Frozen, frozen=True, kw_only=True):
     days: Annotated[int, _rule(ge=0, le=365)] = 1
     when: ExprText | None = None
     unavailable: Text | None = None
+    # Why the tactic is greyed out, per condition of `when` (a part of its top-level `and`,
+    # written as in `when`): the engine shows the reason of the first condition that fails.
+    reasons: dict[ExprText, Text] = {}
     max_uses: Annotated[int, _rule(ge=1)] | None = None
     irreversible: bool = False
     violation: Text | None = None
