@@ -23,6 +23,13 @@ RELATIONSHIP_WORDS = (
 )
 
 
+def shown_day(day: int, deadline: int) -> int:
+    """The day as the trainee sees it. A move that runs past the deadline (five days from day
+    43 of 45) ends the play on the deadline: "day 48 of 45" is no day anyone lives. The play's
+    own day count (scored and logged) stays as it is."""
+    return min(day, deadline)
+
+
 def relationship_word(value: float) -> Text:
     """The relationship in a word, so the trainee never sees the hidden number."""
     for floor, word in RELATIONSHIP_WORDS:

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from simulator.engine.engine import Engine
-from simulator.engine.playthrough import Playthrough
+from simulator.engine.playthrough import Playthrough, shown_day
 from simulator.engine.score import Decision, ScoreReport
 from simulator.engine.session import Session
 from simulator.errors import HuikuanError
@@ -71,13 +71,17 @@ def course_line(engine: Engine, play: Playthrough) -> Line | None:
     return Line(tuple(chosen.moves), report.score, report.grade, same is not None)
 
 
-def by_day(play: Playthrough, relationship_start: float) -> tuple[list[float], list[float]]:
-    """Recovered money and relationship at the end of each day from day 0 to the last."""
+def by_day(
+    play: Playthrough, relationship_start: float, deadline: int | None = None
+) -> tuple[list[float], list[float]]:
+    """Recovered money and relationship at the end of each day from day 0 to the last (a move
+    that runs past `deadline` counts on the deadline, as the trainee was shown it)."""
     recovered, relationship = [0.0], [relationship_start]
     total = 0.0
     for step in play.steps:
         total += step.paid
-        while len(recovered) <= step.day:
+        day = step.day if deadline is None else shown_day(step.day, deadline)
+        while len(recovered) <= day:
             recovered.append(recovered[-1])
             relationship.append(relationship[-1])
         recovered[-1], relationship[-1] = total, step.relationship
@@ -200,6 +204,7 @@ class DebriefScreen(Screen[None]):
         report, play = self.report, self.session.play
         sc = self.session.engine.scenario
         grade_style = "bold $text-success" if passes(report.grade) else "bold $text-error"
+        days = shown_day(report.days, sc.deadline_days)
         outcome = outcome_label(str(play.outcome) if play.outcome else None, lang)
         sep = "   "
         parts: list[str | tuple[str, str]] = [
@@ -222,7 +227,7 @@ class DebriefScreen(Screen[None]):
             f"{report.relationship_damage:.0f}",
             sep,
             (f"{tr(lang, 'days_used')} ", "$text-muted"),
-            f"{tr(lang, 'days_n', n=report.days)} / {sc.deadline_days}",
+            f"{tr(lang, 'days_n', n=days)} / {sc.deadline_days}",
             sep,
             (f"{tr(lang, 'violations')} ", "$text-muted"),
         ]
@@ -244,7 +249,8 @@ class DebriefScreen(Screen[None]):
     def _chart(self, lang: str) -> Content:
         """Recovered money (0..debt) and relationship (0..100) by day, on fixed scales."""
         report, play = self.report, self.session.play
-        recovered, relationship = by_day(play, play.relationship_start)
+        deadline = self.session.engine.scenario.deadline_days
+        recovered, relationship = by_day(play, play.relationship_start, deadline)
         last = tr(lang, "day", d=len(recovered) - 1)
         parts: list[str | tuple[str, str]] = [
             (tr(lang, "series_recovered"), "bold"),
@@ -274,7 +280,8 @@ class DebriefScreen(Screen[None]):
         parts: list[str | tuple[str, str]] = []
         for number, (d, step) in enumerate(zip(self.decisions, steps, strict=True), start=1):
             name = d.tactic_name.get(lang) or d.tactic_name.get("zh", d.tactic)
-            parts += [(f"{number}. ", "bold"), (tr(lang, "day", d=d.day), "dim"), " "]
+            day = shown_day(d.day, sc.deadline_days)
+            parts += [(f"{number}. ", "bold"), (tr(lang, "day", d=day), "dim"), " "]
             parts += [(name, "bold"), "\n   "]
             effects: list[str] = []
             if d.paid:
