@@ -245,7 +245,11 @@ class Engine:
         found = self.candidates(play, event.event.name)
         # One draw per step whatever the number of candidates, so the stream stays aligned.
         pick = play.rng.random()
-        play.pending = weighted([c for c, _ in found], [w for _, w in found], pick)
+        play.pending = drawn = weighted([c for c, _ in found], [w for _, w in found], pick)
+        # The note judges the move from where the trainee stood: read before anything changes.
+        play.pending_note = next(
+            (n for when, n in drawn.note_if if self._truth(play, when)), drawn.outcome.note
+        )
 
     def _apply(self, event: Any) -> None:
         play: Playthrough = event.model.playthrough
@@ -313,10 +317,10 @@ class Engine:
             revealed=tuple(f for f in outcome.reveal if f not in before.revealed),
             violation=outcome.violation or self.scenario.tactics[tid].violation,
             reply=reply,
-            note=outcome.note,
+            note=play.pending_note or outcome.note,
         )
         play.steps.append(step)
-        play.pending = None
+        play.pending, play.pending_note = None, None
         return step
 
     def ending(self, play: Situation) -> OutcomeKind | None:

@@ -184,6 +184,8 @@ class Playthrough(Readings):
     outcome: OutcomeKind | None = None
     final_state: str = ""
     pending: CompiledOutcome | None = None
+    # The drawn outcome's note, chosen before the move changes anything (its `note_if`).
+    pending_note: Text | None = None
     # What the tactics offer now; computed once per step, dropped when the step is taken.
     offers: dict[str, list[tuple[CompiledOutcome, float]]] | None = None
     palette: list[TacticOption] | None = None

@@ -23,6 +23,7 @@ from simulator.format.expressions import (
 from simulator.format.model import Outcome, Scenario, build_scenario
 from simulator.format.syllabus import COVERAGE, ordered
 from simulator.format.yamlsafe import KeyPath, Marks, format_path, read_yaml
+from simulator.text import Text
 
 MAX_BYTES = 2 * 1024 * 1024
 # A scenario's size budget: the engine builds one machine transition per (state, tactic,
@@ -45,6 +46,8 @@ class CompiledOutcome:
     pay: Expression
     secure: Expression
     relationship: Expression
+    # `note_if`: (condition, note) pairs; the first that holds before the move gives the note.
+    note_if: tuple[tuple[Expression, Text], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,10 @@ class _Compiler:
                     pay=self.expr(out.pay, (*at, "pay")),
                     secure=self.expr(out.secure, (*at, "secure")),
                     relationship=self.expr(out.relationship, (*at, "relationship")),
+                    note_if=tuple(
+                        (self.expr(n.when, (*at, "note_if", j, "when")), n.note)
+                        for j, n in enumerate(out.note_if)
+                    ),
                 )
             )
         return tuple(compiled)

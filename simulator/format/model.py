@@ -172,6 +172,14 @@ class Tactic(Frozen, frozen=True, kw_only=True):
     topics: Topics = ()
 
 
+class NoteIf(Frozen, frozen=True, kw_only=True):
+    """A teaching note for when the trainee had already done something (learned the cause)."""
+
+    when: ExprText
+    note: Text
+    source: Text | None = None
+
+
 class Outcome(Frozen, frozen=True, kw_only=True):
     """One guarded, weighted alternative of what a tactic causes."""
 
@@ -189,6 +197,9 @@ class Outcome(Frozen, frozen=True, kw_only=True):
     note: Text
     # Where in the course the note's lesson comes from (出处), e.g. "seed 002 §三.1".
     source: Text | None = None
+    # Notes that replace `note` when their `when` held before the move (the first that holds),
+    # so a note never tells the trainee to do what they have already done.
+    note_if: tuple[NoteIf, ...] = ()
     topics: Topics = ()
 
 
