@@ -122,6 +122,14 @@ class Reasons:
                 return None
 
             return first_held
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            # Every part holds: the first that can be said (a fact known, a move made).
+            held = [self._held(v) for v in node.values]
+
+            def said(play: Situation) -> Text | None:
+                return next((t for t in (h(play) for h in held) if t is not None), None)
+
+            return said
         atom = _atom(node)
         if atom is None:
             return lambda play: None
