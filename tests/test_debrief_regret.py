@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+
+from textual.widgets import Static
 
 from simulator.analysis.solver import NEAR_TIE, annotate_regret, solver_for, worse
 from simulator.engine.engine import Engine
 from simulator.engine.score import Decision
 from simulator.format.catalog import bundled_paths
 from simulator.format.loader import load_scenario
-from simulator.frontends.tui.debrief import valued
+from simulator.frontends.tui.app import make_app
+from simulator.frontends.tui.debrief import DebriefScreen, valued
+from simulator.frontends.tui.play import PlayScreen
 
 
 def _supermarket() -> Engine:
@@ -64,3 +69,38 @@ def test_opening_the_supermarket_case_by_asking_why_is_not_called_worse() -> Non
         engine.play(play, "ask_buyer_why")
         first = annotate_regret(engine, play, solver)[0]
     assert first.regret is not None and not worse(first.regret)
+
+
+async def test_the_debrief_shows_the_opening_probe_as_good_as_the_best(tmp_path: Path) -> None:
+    path = next(p for p in bundled_paths() if p.stem == "supermarket-chain")
+    app = make_app(
+        path,
+        seed=0,
+        trainee="t",
+        lang="zh",
+        log_dir=tmp_path / "logs",
+        config_path=tmp_path / "tui.json",
+        cursor_blink=False,
+    )
+    async with app.run_test(size=(110, 34)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, PlayScreen):
+                break
+            await pilot.pause(0.05)
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        for move in ("ask_buyer_why", "learn_rules", "store_visit", "credit_limit", "reconcile"):
+            screen.choose(move)
+            await pilot.pause()
+        screen.choose("confirm_letter")
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(400):
+            debrief = app.screen
+            if isinstance(debrief, DebriefScreen) and debrief.decisions[0].regret is not None:
+                break
+            await pilot.pause(0.05)
+        assert isinstance(debrief, DebriefScreen)
+        shown = str(debrief.query_one("#decisions", Static).content)
+    first = shown.split("\n2. ")[0]
+    assert "同样是好选择" in first and "平均能多得" not in first
