@@ -193,13 +193,12 @@ class PlayScreen(Screen[None]):
 
     def _refocus(self) -> None:
         """Focus where the keys are wanted: the palette, else the dossier it gave way to."""
-        palette = self.query_one(Palette)
-        if not self.live:
-            self.query_one("#transcript-box").focus()
-        elif self._dossier_alone():
+        if self._dossier_alone():
             self.query_one("#dossier-box").focus()
+        elif not self.live:
+            self.query_one("#transcript-box").focus()
         else:
-            palette.focus()
+            self.query_one(Palette).focus()
 
     def _dossier_alone(self) -> bool:
         """A narrow terminal shows the dossier instead of everything else."""

@@ -95,24 +95,24 @@ def palette_prompt(entry: PaletteEntry, lang: str) -> Content:
 def tactic_detail(option: TacticOption, lang: str, *, brief: bool = False) -> Content:
     """A highlighted tactic's hint in full, what it says, and why it is unavailable.
 
-    `brief` (a narrow terminal) leaves out the name, which the highlighted row shows, and the
-    words said, which the transcript shows once played: what the row had to cut comes first.
+    `brief` (a narrow terminal) gives only what the highlighted row may have cut: the hint (or
+    the words said) of a playable tactic, the reason of an unavailable one.
     """
     tactic = option.tactic
-    parts: list[str | tuple[str, str]] = []
-    if not brief:
-        parts += [(tactic.name.get(lang), "bold")]
-        if tactic.hint:
-            parts += [COLON.get(lang)]
+    refused = (
+        Content.styled(tr(lang, "refused", reason=option.reason.get(lang)), "$text-error")
+        if not option.available and option.reason
+        else None
+    )
+    says = Content.styled(f"“{tactic.says.get(lang)}”", "italic")
+    if brief:
+        return refused or (Content(tactic.hint.get(lang)) if tactic.hint else says)
+    parts: list[str | tuple[str, str] | Content] = [(tactic.name.get(lang), "bold")]
     if tactic.hint:
-        parts += [tactic.hint.get(lang)]
-    if not brief:
-        parts += ["\n" if parts else "", (f"“{tactic.says.get(lang)}”", "italic")]
-    elif not tactic.hint:
-        parts += [(f"“{tactic.says.get(lang)}”", "italic")]
-    if not option.available and option.reason:
-        refused = tr(lang, "refused", reason=option.reason.get(lang))
-        parts += ["\n" if parts else "", (refused, "$text-error")]
+        parts += [COLON.get(lang), tactic.hint.get(lang)]
+    parts += ["\n", says]
+    if refused:
+        parts += ["\n", refused]
     return Content.assemble(*parts)
 
 
