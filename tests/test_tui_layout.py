@@ -275,3 +275,13 @@ async def test_after_the_game_the_dossier_toggle_keeps_a_visible_focus(tmp_path:
             focused = app.focused
             assert focused is not None and all(n.display for n in focused.ancestors_with_self)
         assert focused is screen.query_one("#transcript-box")
+
+
+async def test_a_long_title_line_ends_in_an_ellipsis(tmp_path: Path) -> None:
+    app = app_for(tmp_path, CROWDED, trainee="一位名字很长很长的学员" * 3)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await settle(pilot, PlayScreen)
+        title = screen.query_one("#title", Static)
+        line = "".join(s.text for s in title.render_line(0)).rstrip()
+        assert line.endswith("…") and cell_len(line) <= title.size.width
+        assert title.size.height == 1

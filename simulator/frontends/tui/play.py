@@ -77,7 +77,8 @@ class PlayScreen(Screen[None]):
         width = self.app.size.width
         self.add_class(next(c for w, c in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= w))
         self.narrow = self.has_class("-narrow")
-        yield Prose(id="title")
+        # One line, ellipsised by Textual between characters: a long title or name never wraps.
+        yield Static(id="title")
         yield StatusBar(id="status")
         if self.reveal:
             yield Prose(id="reveal")

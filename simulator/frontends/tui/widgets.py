@@ -96,6 +96,10 @@ class StatusBar(Prose):
 class KeyBar(Prose):
     """The bottom line: each key and what it does, in the current language."""
 
+    def text_lines(self, content: Content, width: int) -> Content:
+        # One line: what does not fit ends in "…" (the bar's text-overflow), never wraps away.
+        return content
+
     def show(self, keys: KeyList, lang: str) -> None:
         parts: list[str | tuple[str, str]] = []
         for key, label in keys:
