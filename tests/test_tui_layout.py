@@ -299,3 +299,15 @@ async def test_a_toast_on_the_home_screen_covers_nothing(tmp_path: Path) -> None
         [toast] = list(screen.query(Toast))
         for panel in ("#scenarios", "#summary-box", "#keys", "#who"):
             assert not toast.region.overlaps(screen.query_one(panel).region), panel
+
+
+async def test_a_move_from_the_narrow_dossier_shows_its_answer(tmp_path: Path) -> None:
+    app = app_for(tmp_path, MINIMAL, seed=1)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await settle(pilot, PlayScreen)
+        await pilot.press("d", "2")
+        await pilot.pause()
+        await pilot.pause()
+        assert [s.tactic for s in screen.session.play.steps] == ["probe"]
+        assert screen.query_one("#transcript-box").display
+        assert app.focused is screen.query_one(Palette)

@@ -260,7 +260,10 @@ class PlayScreen(Screen[None]):
     @on(Moved)
     def _moved(self, _event: Moved) -> None:
         self.show_all()
-        if not self.live:
+        if self._dossier_alone():  # a key played from the dossier: show what came of it
+            self.remove_class("-show-dossier")
+            self.call_after_refresh(self._refocus)
+        elif not self.live:
             self.query_one("#transcript-box").focus()
 
     # --- leaving --------------------------------------------------------------------------------
