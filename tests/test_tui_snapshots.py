@@ -1,4 +1,4 @@
-"""Snapshots of the home, play and debrief screens at 100×32, in Chinese and English.
+"""Snapshots of the home, play and debrief screens at 80×24 and 110×34, in Chinese and English.
 
 They use tests/data/good/minimal.yaml only (never the bundled scenarios, which change), a fixed
 seed, a fixed trainee and no cursor blink. Regenerate with `pytest tests/test_tui_snapshots.py
@@ -22,7 +22,8 @@ from simulator.frontends.tui.home import HomeScreen
 from simulator.frontends.tui.play import PlayScreen
 
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"
-SIZE = (100, 32)
+# The smallest terminal a workshop PC should offer, and a common larger one.
+SIZES = {"80x24": (80, 24), "110x34": (110, 34)}
 LANGS = ["zh", "en"]
 Compare = Callable[..., bool]
 
@@ -57,23 +58,28 @@ def waiting_for(kind: type, until: Callable[[Any], bool] = lambda _: True) -> An
     return run_before
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_home(snap_compare: Compare, tmp_path: Path, lang: str) -> None:
+def test_home(snap_compare: Compare, tmp_path: Path, lang: str, size: str) -> None:
     finished = Session.start(Engine(load_scenario(MINIMAL)), 1, "张伟 10086", tmp_path / "logs")
     finished.move("probe")
     finished.move("ask")
     app = build(tmp_path, lang, None)
-    assert snap_compare(app, terminal_size=SIZE, run_before=waiting_for(HomeScreen))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=waiting_for(HomeScreen))
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_play(snap_compare: Compare, tmp_path: Path, lang: str) -> None:
+def test_play(snap_compare: Compare, tmp_path: Path, lang: str, size: str) -> None:
     app = build(tmp_path, lang, MINIMAL)
-    assert snap_compare(app, press=["2"], terminal_size=SIZE, run_before=waiting_for(PlayScreen))
+    assert snap_compare(
+        app, press=["2"], terminal_size=SIZES[size], run_before=waiting_for(PlayScreen)
+    )
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_debrief(snap_compare: Compare, tmp_path: Path, lang: str) -> None:
+def test_debrief(snap_compare: Compare, tmp_path: Path, lang: str, size: str) -> None:
     app = build(tmp_path, lang, MINIMAL, budget=20_000)
 
     async def run_before(pilot: Any) -> None:
@@ -82,4 +88,4 @@ def test_debrief(snap_compare: Compare, tmp_path: Path, lang: str) -> None:
         # The solver's regret arrives from a thread; wait for it so the picture is stable.
         await waiting_for(DebriefScreen, lambda s: s.decisions[0].regret is not None)(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)

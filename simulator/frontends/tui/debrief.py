@@ -309,13 +309,13 @@ class DebriefScreen(Screen[None]):
     def _course(self, lang: str) -> Content:
         line = self.line
         if line is None:
-            return Content.assemble("\n", (tr(lang, "no_course"), "dim"))
+            return Content.styled(tr(lang, "no_course"), "dim")
         sc = self.session.engine.scenario
         head = tr(lang, "solver_line" if line.from_solver else "course")
         if line.same_cause and not line.from_solver:
             head += tr(lang, "course_same_cause")
         mine = [s.tactic for s in self.session.play.steps]
-        parts: list[str | tuple[str, str]] = ["\n", (head, "bold $text-primary"), "\n"]
+        parts: list[str | tuple[str, str]] = [(head, "bold $text-primary"), "\n"]
         for number, move in enumerate(line.moves, start=1):
             style = "" if number <= len(mine) and mine[number - 1] == move else "bold"
             parts += [f"{number:>2}. ", (sc.tactics[move].name.get(lang), style), "\n"]

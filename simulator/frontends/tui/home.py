@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
@@ -20,7 +21,7 @@ from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import label, tr
 from simulator.frontends.tui.messages import ChangeTrainee, OpenScenario
 from simulator.frontends.tui.records import Best, best_scores
-from simulator.frontends.tui.view import money
+from simulator.frontends.tui.view import ellipsis, money
 from simulator.frontends.tui.widgets import KeyBar, Prose
 from simulator.grades import shown_score
 
@@ -39,6 +40,7 @@ class HomeScreen(Screen[None]):
     """Pick a scenario; Enter (or its number) plays it."""
 
     CSS_PATH = "home.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [Binding("t", "trainee", show=False)]
 
     def __init__(self) -> None:
@@ -53,7 +55,9 @@ class HomeScreen(Screen[None]):
         yield Static(id="home-title")
         yield Static(id="who")
         yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
-        yield Prose(id="summary")
+        # The summary scrolls (a wheel, or Tab then arrows) rather than push the screen off.
+        with VerticalScroll(id="summary-box"):
+            yield Prose(id="summary")
         yield Prose(id="errors")
         yield Prose(id="how")
         yield KeyBar(id="keys")
@@ -117,14 +121,18 @@ class HomeScreen(Screen[None]):
         for key, heading, width in zip(COLUMNS, headings, widths, strict=True):
             table.add_column(heading, key=key, width=width)
         for number, cells in enumerate(rows):
-            table.add_row(*cells, key=str(number))
+            # A title that does not fit ends in "…" between characters; the summary has it whole.
+            title = ellipsis(cells[1], widths[1])
+            table.add_row(cells[0], title, *cells[2:], key=str(number))
         if entries:
             table.move_cursor(row=min(row, len(entries) - 1))
         self._show_summary(table.cursor_row)
         message = tr(lang, "load_errors", n=len(errors)) if errors else ""
         if not entries:
             message = tr(lang, "no_scenarios") + (" " + message if message else "")
-        self.query_one("#errors", Static).update(Content.styled(message, "$text-error"))
+        errors_line = self.query_one("#errors", Static)
+        errors_line.update(Content.styled(message, "$text-error"))
+        errors_line.display = bool(message)
         self.query_one("#how", Static).update(Content.styled(tr(lang, "how"), "$text-muted"))
         self.query_one("#keys", KeyBar).show(HOME_KEYS, lang)
 

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.scalar import Scalar
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
@@ -20,7 +21,7 @@ from simulator.frontends.tui import view
 from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import tr
 from simulator.frontends.tui.messages import GoHome, ShowDebrief
-from simulator.frontends.tui.widgets import KeyBar, Palette, Prose
+from simulator.frontends.tui.widgets import KeyBar, Palette, Prose, StatusBar
 
 PLAY_KEYS = [
     ("1–9", "k_tactic"),
@@ -75,8 +76,10 @@ class PlayScreen(Screen[None]):
         # The size class now, so the first resize finds nothing to restyle.
         width = self.app.size.width
         self.add_class(next(c for w, c in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= w))
-        yield Prose(id="title")
-        yield Prose(id="status")
+        self.narrow = self.has_class("-narrow")
+        # One line, ellipsised by Textual between characters: a long title or name never wraps.
+        yield Static(id="title")
+        yield StatusBar(id="status")
         if self.reveal:
             yield Prose(id="reveal")
         with Horizontal(id="body"):
@@ -110,7 +113,7 @@ class PlayScreen(Screen[None]):
         self.query_one("#title", Static).update(
             f"{sc.meta.title.get(lang)}  ·  {tr(lang, 'trainee')}: {session.trainee}"
         )
-        self.query_one("#status", Static).update(view.status_line(session, lang))
+        self.query_one(StatusBar).show(view.status_line(session, lang))
         if self.reveal:
             self.query_one("#reveal", Static).update(view.reveal_line(play, lang))
         self._title("#dossier-box", tr(lang, "dossier"))
@@ -130,6 +133,7 @@ class PlayScreen(Screen[None]):
         rows = view.palette(session.engine.options(play), self.keys)
         palette.show(rows, lang)
         self._show_detail(palette.highlighted_tactic)
+        self.call_after_refresh(self._steady_detail)
         self.query_one("#keys", KeyBar).show(PLAY_KEYS, lang)
 
     def _show_transcript(self, lang: str) -> None:
@@ -153,7 +157,53 @@ class PlayScreen(Screen[None]):
     def _show_detail(self, tactic: str | None) -> None:
         detail = self.query_one("#detail", Static)
         option = self._option(tactic) if tactic else None
-        detail.update(view.tactic_detail(option, self.huikuan.lang) if option else "")
+        brief = self.has_class("-narrow")
+        detail.update(view.tactic_detail(option, self.huikuan.lang, brief=brief) if option else "")
+
+    def _steady_detail(self) -> None:
+        """Hold the detail pane at the height of the longest detail of this turn: moving the
+        highlight then never moves the palette's edge (nor scrolls its row out of view)."""
+        detail = self.query_one("#detail", Prose)
+        width = detail.size.width
+        if width <= 0 or not self.live:
+            return
+        lang, brief = self.huikuan.lang, self.has_class("-narrow")
+        details = [
+            view.tactic_detail(o, lang, brief=brief)
+            for o in self.session.engine.options(self.session.play)
+        ]
+        tallest = max((len(view.wrap(d, width).plain.split("\n")) for d in details), default=0)
+        if detail.styles.min_height != Scalar.from_number(tallest):
+            detail.styles.min_height = tallest
+        self.call_after_refresh(self.query_one(Palette).scroll_to_highlight)
+
+    def on_resize(self) -> None:
+        # Textual has set the new size class; once it is styled, the detail's length and what
+        # can hold focus follow it.
+        self.call_after_refresh(self._after_resize)
+
+    def _after_resize(self) -> None:
+        self._steady_detail()
+        narrow = self.has_class("-narrow")
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        if self.live:
+            self._show_detail(self.query_one(Palette).highlighted_tactic)
+        self._refocus()
+
+    def _refocus(self) -> None:
+        """Focus where the keys are wanted: the palette, else the dossier it gave way to."""
+        if self._dossier_alone():
+            self.query_one("#dossier-box").focus()
+        elif not self.live:
+            self.query_one("#transcript-box").focus()
+        else:
+            self.query_one(Palette).focus()
+
+    def _dossier_alone(self) -> bool:
+        """A narrow terminal shows the dossier instead of everything else."""
+        return self.has_class("-narrow") and self.has_class("-show-dossier")
 
     def _option(self, tactic: str) -> TacticOption | None:
         options = self.session.engine.options(self.session.play)
@@ -164,7 +214,12 @@ class PlayScreen(Screen[None]):
     def on_key(self, event: Key) -> None:
         if event.character and event.character in self.keys and self.live:
             event.stop()
-            self.choose(self.keys[event.character])
+            tactic = self.keys[event.character]
+            option = self._option(tactic)
+            if option is not None and not option.available:
+                # The detail pane then gives the whole reason, which a row may cut.
+                self.query_one(Palette).point_at(tactic)
+            self.choose(tactic)
 
     @on(Palette.Chosen)
     def _chosen(self, event: Palette.Chosen) -> None:
@@ -205,7 +260,10 @@ class PlayScreen(Screen[None]):
     @on(Moved)
     def _moved(self, _event: Moved) -> None:
         self.show_all()
-        if not self.live:
+        if self._dossier_alone():  # a key played from the dossier: show what came of it
+            self.remove_class("-show-dossier")
+            self.call_after_refresh(self._refocus)
+        elif not self.live:
             self.query_one("#transcript-box").focus()
 
     # --- leaving --------------------------------------------------------------------------------
@@ -216,10 +274,15 @@ class PlayScreen(Screen[None]):
 
     def action_toggle_dossier(self) -> None:
         self.toggle_class("-show-dossier")
+        # What had focus may have just been hidden; the new styles apply before the next frame.
+        self.call_after_refresh(self._refocus)
 
     def action_back(self) -> None:
         from simulator.frontends.tui.dialogs import ConfirmDialog
 
+        if self._dossier_alone():  # Esc first closes the dossier, as `d` does
+            self.action_toggle_dossier()
+            return
         if not self.live:
             self.post_message(GoHome())
             return

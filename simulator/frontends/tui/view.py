@@ -83,18 +83,37 @@ def palette_prompt(entry: PaletteEntry, lang: str) -> Content:
             (hint, "dim"),
         )
     reason = entry.option.reason.get(lang) if entry.option.reason else ""
-    return Content.assemble(f" {entry.key}  ", name, mark, "  ", (f"⨯ {reason}", "italic"))
+    # Dimmed by hand: unavailable rows stay selectable, so that the detail pane can explain them.
+    return Content.assemble(
+        (f" {entry.key}  ", "dim"),
+        (name, "dim"),
+        (mark, "dim"),
+        "  ",
+        (f"⨯ {reason}", "dim italic"),
+    )
 
 
-def tactic_detail(option: TacticOption, lang: str) -> Content:
-    """What a highlighted tactic says, in full, and why it is unavailable."""
+def tactic_detail(option: TacticOption, lang: str, *, brief: bool = False) -> Content:
+    """A highlighted tactic's hint in full, what it says, and why it is unavailable.
+
+    `brief` (a narrow terminal) gives only what the highlighted row may have cut: the hint (or
+    the words said) of a playable tactic, the reason of an unavailable one.
+    """
     tactic = option.tactic
-    parts: list[str | tuple[str, str]] = [(tactic.name.get(lang), "bold")]
+    refused = (
+        Content.styled(tr(lang, "refused", reason=option.reason.get(lang)), "$text-error")
+        if not option.available and option.reason
+        else None
+    )
+    says = Content.styled(f"“{tactic.says.get(lang)}”", "italic")
+    if brief:
+        return refused or (Content(tactic.hint.get(lang)) if tactic.hint else says)
+    parts: list[str | tuple[str, str] | Content] = [(tactic.name.get(lang), "bold")]
     if tactic.hint:
         parts += [COLON.get(lang), tactic.hint.get(lang)]
-    parts += ["\n", (f"“{tactic.says.get(lang)}”", "italic")]
-    if not option.available and option.reason:
-        parts += ["\n", (tr(lang, "refused", reason=option.reason.get(lang)), "$text-error")]
+    parts += ["\n", says]
+    if refused:
+        parts += ["\n", refused]
     return Content.assemble(*parts)
 
 
@@ -107,29 +126,40 @@ def relationship_bar(value: float, lang: str) -> Content:
     return Content.assemble((word.get(lang), "bold"), " ", (bar, style))
 
 
-def status_line(session: Session, lang: str) -> Content:
-    """Day of the deadline, money in, relationship and mood words."""
+STATUS_SEP = "  │  "
+
+
+def status_line(session: Session, lang: str) -> list[Content]:
+    """Day of the deadline, money in, relationship and mood words: the segments of the status
+    line, each kept whole (a narrow terminal moves a segment to the next line, never splits it)."""
     engine, play = session.engine, session.play
     sc = engine.scenario
     cues = LIST_SEP.get(lang)
     moods = cues.join(c.get(lang) for c in engine.cues(play)) if not play.over else ""
     day = shown_day(play.day, sc.deadline_days)
-    parts: list[str | tuple[str, str] | Content] = [
-        (tr(lang, "status_day", d=day, n=sc.deadline_days), "bold"),
-    ]
+    first = Content.styled(tr(lang, "status_day", d=day, n=sc.deadline_days), "bold")
     if play.day >= sc.deadline_days:
-        parts += [" ", (tr(lang, "deadline_reached"), "bold $text-error")]
-    parts += [
-        "  │  ",
-        tr(lang, "status_money", got=money(play.recovered), owed=money(sc.debt)),
-        "  │  ",
-        tr(lang, "status_rel"),
-        " ",
-        relationship_bar(play.relationship, lang),
+        first = Content.assemble(first, " ", (tr(lang, "deadline_reached"), "bold $text-error"))
+    segments = [
+        first,
+        Content(tr(lang, "status_money", got=money(play.recovered), owed=money(sc.debt))),
+        Content.assemble(tr(lang, "status_rel"), " ", relationship_bar(play.relationship, lang)),
     ]
     if moods:
-        parts += ["  │  ", tr(lang, "status_mood"), " ", (moods, "italic")]
-    return Content.assemble(*parts)
+        segments.append(Content.assemble(tr(lang, "status_mood"), " ", (moods, "italic")))
+    return segments
+
+
+def pack(segments: list[Content], width: int, sep: str = STATUS_SEP) -> Content:
+    """`segments` joined by `sep` on as few lines of `width` cells as they fit on whole; a
+    segment longer than a line starts its own and is wrapped."""
+    lines: list[Content] = []
+    for segment in segments:
+        if lines and cell_len(lines[-1].plain + sep + segment.plain) <= width:
+            lines[-1] = lines[-1] + Content(sep) + segment
+        else:
+            lines.append(segment)
+    return Content("\n").join(wrap(line, width) for line in lines)
 
 
 def reveal_line(play: Playthrough, lang: str) -> Content:
@@ -295,6 +325,16 @@ def wrap(content: Content, width: int) -> Content:
             piece = piece.rstrip() if n < len(pieces) - 1 else piece
             lines.append(Content(" " * indent) + piece if indent else piece)
     return Content("\n").join(lines)
+
+
+def ellipsis(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells, ending in "…" if it was cut; the cut falls
+    between characters (CJK takes two cells)."""
+    if cell_len(text) <= cells:
+        return text
+    while text and cell_len(text) + 1 > cells:
+        text = text[:-1]
+    return text.rstrip() + "…" if cells > 0 else ""
 
 
 def fit(text: str, cells: int) -> str:

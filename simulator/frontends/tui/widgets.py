@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.frontends.tui.i18n import tr
-from simulator.frontends.tui.view import PaletteEntry, palette_prompt, wrap
+from simulator.frontends.tui.view import STATUS_SEP, PaletteEntry, pack, palette_prompt, wrap
 
 KeyList = list[tuple[str, str]]
 
@@ -58,8 +58,12 @@ class Prose(Static):
         found = self._wrapped.get(width)
         if found is None:
             content = source if isinstance(source, Content) else Content(str(source))
-            found = self._wrapped[width] = wrap(content, width)
+            found = self._wrapped[width] = self.text_lines(content, width)
         return found
+
+    def text_lines(self, content: Content, width: int) -> Content:
+        """`content` laid out in lines of `width` cells."""
+        return wrap(content, width)
 
     def render(self) -> Content:
         return self.wrapped(self.size.width)
@@ -68,8 +72,33 @@ class Prose(Static):
         return self.lines(width)
 
 
+class StatusBar(Prose):
+    """A line of segments ("day 3/40 │ money │ …"): one that does not fit starts the next line,
+    whole, so a long mood never breaks the day or the money in two."""
+
+    segments: tuple[Content, ...] = ()
+
+    def show(self, segments: list[Content]) -> None:
+        line = Content(STATUS_SEP).join(segments)
+        if same(self.content, line):
+            return
+        width = self.size.width
+        before = self.lines(width) if width > 0 else 0
+        self.segments = tuple(segments)
+        Static.update(self, line, layout=False)
+        if width <= 0 or self.lines(width) != before:
+            self.refresh(layout=True)
+
+    def text_lines(self, content: Content, width: int) -> Content:
+        return pack(list(self.segments), width) if self.segments else wrap(content, width)
+
+
 class KeyBar(Prose):
     """The bottom line: each key and what it does, in the current language."""
+
+    def text_lines(self, content: Content, width: int) -> Content:
+        # One line: what does not fit ends in "…" (the bar's text-overflow), never wraps away.
+        return content
 
     def show(self, keys: KeyList, lang: str) -> None:
         parts: list[str | tuple[str, str]] = []
@@ -82,9 +111,10 @@ class Palette(OptionList):
     """The tactics, grouped by category; unavailable ones are dimmed and say why.
 
     One line-drawn widget for every row: a screen of separate row widgets costs a tenth of a
-    second to build at start. Headings and unavailable tactics are disabled options, so the
-    highlight (Up/Down, Home/End, PgUp/PgDn) skips them; Enter or a click plays the highlighted
-    tactic.
+    second to build at start. Headings are disabled options, so the highlight (Up/Down,
+    Home/End, PgUp/PgDn) skips them; it stops on unavailable tactics too, so that the detail
+    pane can give their whole reason, which a row may have to cut. Enter or a click plays the
+    highlighted tactic (an unavailable one is refused with its reason).
     """
 
     class Chosen(Message):
@@ -106,16 +136,18 @@ class Palette(OptionList):
         option = self.highlighted_option
         return option.id if option is not None and not option.disabled else None
 
+    def point_at(self, tactic: str) -> None:
+        """Move the highlight to `tactic` (scrolling it into view)."""
+        if tactic != self.highlighted_tactic:
+            self.highlighted = self.get_option_index(tactic)
+
     def show(self, entries: list[PaletteEntry], lang: str) -> None:
         """Show `entries`: changed rows are redrawn in place; the highlight stays if it can."""
         wanted = [
-            (
-                palette_prompt(e, lang),
-                e.option.id if e.option else None,
-                e.option is None or not e.option.available,
-            )
+            (palette_prompt(e, lang), e.option.id if e.option else None, e.option is None)
             for e in entries
         ]
+        available = [e.option.id for e in entries if e.option and e.option.available]
         kept = self.highlighted_tactic
         if [o.id for o in self.options] != [tactic for _, tactic, _ in wanted]:
             self.set_options(Option(c, id=t, disabled=off) for c, t, off in wanted)
@@ -127,13 +159,14 @@ class Palette(OptionList):
                     self.replace_option_prompt(tactic, content)
                 if option.disabled != off:
                     (self.disable_option if off else self.enable_option)(tactic)
-        usable = [t for _, t, off in wanted if t is not None and not off]
-        target = kept if kept in usable else (usable[0] if usable else None)
+        # The highlight stays on its tactic (available or not); else the first one playable.
+        shown = [t for _, t, _ in wanted if t is not None]
+        target = kept if kept in shown else next(iter(available + shown), None)
         if target is None:
             self.highlighted = None
             self.post_message(self.Pointed(None))
-        elif target != self.highlighted_tactic:
-            self.highlighted = self.get_option_index(target)
+        else:
+            self.point_at(target)
 
     @on(OptionList.OptionHighlighted)
     def _pointed(self, event: OptionList.OptionHighlighted) -> None:
