@@ -31,7 +31,7 @@ def test_a_day_past_the_deadline_is_shown_as_the_deadline() -> None:
 
 
 def test_the_status_line_never_shows_a_day_past_the_deadline() -> None:
-    shown = status_line(_session(PAST_THE_DEADLINE), "zh").plain
+    shown = " ".join(part.plain for part in status_line(_session(PAST_THE_DEADLINE), "zh"))
     assert "第 10/10 天 期限已到" in shown and "12/10" not in shown
 
 
