@@ -237,3 +237,17 @@ def test_both_guides_have_the_same_sections() -> None:
         return re.findall(r"(?m)^(#{2,3}) (\d+(?:\.\d+)?)?", doc.read_text(encoding="utf-8"))
 
     assert outline(DOC_ZH) == outline(DOC)
+
+
+def _anchor(heading: str) -> str:
+    # GitHub's rule: lower case, punctuation (also full-width，：（）) dropped, spaces to hyphens.
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@each_guide
+def test_links_within_the_guide_lead_to_a_heading(doc: Path) -> None:
+    text = doc.read_text(encoding="utf-8")
+    headings = re.findall(r"(?m)^#{1,6} (.*)$", re.sub(r"(?ms)^```.*?^```", "", text))
+    anchors = {_anchor(h) for h in headings}
+    broken = [link for link in re.findall(r"\]\(#([^)]+)\)", text) if link not in anchors]
+    assert not broken, f"{doc.name} links to no heading: {broken}"
