@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import HuikuanError, Problem
+from simulator.grades import passes, shown_score
 from simulator.text import Text
 
 YES, NO = Text(zh="是", en="yes"), Text(zh="否", en="no")
 PASSED, FAILED = Text(zh="通过", en="passed"), Text(zh="未通过", en="failed")
 NONE = Text(zh="无", en="none")
 FEEDBACK = Text(
-    zh="得分 {score:.1f}（{grade}，{verdict}）；回款 {money}（{rate}）；"
+    zh="得分 {score}（{grade}，{verdict}）；回款 {money}（{rate}）；"
     "客户关系 {relationship:.0f}（损伤 {damage:.0f}）；用时 {days} 天；违规：{broke}",
-    en="Score {score:.1f} ({grade}, {verdict}); recovered {money} ({rate}); "
+    en="Score {score} ({grade}, {verdict}); recovered {money} ({rate}); "
     "relationship {relationship:.0f} (damage {damage:.0f}); {days} days; violations: {broke}",
 )
 SUMMARY_HEAD = (
@@ -110,6 +111,15 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise HuikuanError(Problem(where, f"cannot write: {exc.strerror}")) from None
 
 
+def passed(row: dict[str, Any]) -> bool | None:
+    """Whether the attempt passed, by the one rule (grades.passes); None if it has no grade.
+
+    Read from the grade rather than the stored column, so a gradebook filled before the pass
+    mark was C says the same as a fresh one.
+    """
+    return None if row.get("grade") is None else passes(row["grade"])
+
+
 def _yes(value: Any, lang: str) -> str:
     if value is None:
         return ""
@@ -132,7 +142,9 @@ def cell(row: dict[str, Any], key: str, lang: str) -> Any:
     if key == "status":
         status = STATUS.get(row["status"])
         return status.get(lang) if status else row["status"]
-    if key in ("finished", "passed"):
+    if key == "passed":
+        return _yes(passed(row), lang)
+    if key == "finished":
         return _yes(row[key], lang)
     if key == "violations":
         return "; ".join(violations(row, lang))
@@ -175,9 +187,9 @@ def feedback(row: dict[str, Any], lang: str = "zh") -> str:
     rate = f"{(row['recovery_rate'] or 0):.0%}"
     broke = "; ".join(violations(row, lang))
     money = f"{row['recovered'] or 0:,.0f}/{row['debt'] or 0:,.0f}"
-    verdict = (PASSED if row["passed"] else FAILED).get(lang)
+    verdict = (PASSED if passes(row["grade"]) else FAILED).get(lang)
     return FEEDBACK.get(lang).format(
-        score=row["score"],
+        score=shown_score(row["score"] or 0, row["grade"]),
         grade=row["grade"],
         verdict=verdict,
         money=money,
@@ -246,7 +258,7 @@ def to_json(rows: list[dict[str, Any]], selection: str, cohort: str | None) -> b
             "title": {"zh": row["title_zh"], "en": row["title_en"]},
             "finished": bool(row["finished"]),
             "signed": bool(row["signed"]),
-            "passed": None if row["passed"] is None else bool(row["passed"]),
+            "passed": passed(row),
         }
         for row in rows
     ]
@@ -286,7 +298,7 @@ def _summary(rows: list[dict[str, Any]], lang: str) -> list[list[Any]]:
             sum(1 for r in mine if r["status"] not in ("verified", "incomplete")),
             max(scored) if scored else None,
             round(sum(scored) / len(scored), 2) if scored else None,
-            sum(1 for r in mine if r["status"] == "verified" and r["passed"]),
+            sum(1 for r in mine if r["status"] == "verified" and passes(r["grade"])),
             sum(len(r["violations"] or []) for r in mine),
         ])  # fmt: skip
     return table

@@ -14,8 +14,10 @@ from scoring.flagnotes import note_zh
 from scoring.verdict import FLAGGED
 from simulator.errors import HuikuanError
 from simulator.format.loader import LoadedScenario, decode, load_text
+from simulator.grades import PASS_RULE, passes, shown_score
 
 MOST_REPLAYED = 2000  # attempts per scenario valued with the solver
+FAIL_COLOUR, PASS_COLOUR = "#c0392b", "#2e86c1"
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
 sans-serif;margin:2rem auto;max-width:60rem;color:#222;line-height:1.5;padding:0 1rem}
@@ -54,14 +56,17 @@ def _table(head: list[str], rows: list[list[Any]], numeric: set[int] | None = No
     return "".join(out)
 
 
-def histogram(scores: list[float], title: str) -> str:
-    """An inline SVG bar chart of scores in ten bins of ten points."""
-    bins = [0] * 10
-    for value in scores:
-        bins[min(9, int(value // 10))] += 1
+def histogram(scores: list[float], title: str, passed: list[bool] | None = None) -> str:
+    """An inline SVG bar chart of scores in ten bins of ten points; in each bar the attempts
+    that did not pass (grades.passes) are red and those that passed are blue, so the chart
+    and the pass counts beside it say the same whatever the bands."""
+    marks = passed if passed is not None else [True] * len(scores)
+    bins = [[0, 0] for _ in range(10)]  # [failed, passed] per bin
+    for value, ok in zip(scores, marks, strict=True):
+        bins[min(9, int(value // 10))][int(ok)] += 1
     width, height, left, bottom, top = 420, 210, 36, 28, 36
     plot_w, plot_h = width - left - 10, height - bottom - top
-    tallest = max(bins) or 1
+    tallest = max(sum(b) for b in bins) or 1
     bar = plot_w / 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -70,19 +75,23 @@ def histogram(scores: list[float], title: str) -> str:
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
         'stroke="#555"/>',
     ]
-    for i, count in enumerate(bins):
-        h = plot_h * count / tallest
+    for i, (failed, passing) in enumerate(bins):
         x = left + i * bar
-        y = top + plot_h - h
-        parts.append(
-            f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" '
-            f'fill="{"#c0392b" if i < 6 else "#2e86c1"}"><title>{i * 10}–{i * 10 + 10}分：'
-            f"{count} 次</title></rect>"
-        )
-        if count:
+        base: float = top + plot_h
+        stack = ((failed, FAIL_COLOUR, "未通过"), (passing, PASS_COLOUR, "通过"))
+        for count, colour, word in stack:
+            if not count:
+                continue
+            h = plot_h * count / tallest
+            base -= h
             parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" font-size="10" '
-                f'text-anchor="middle">{count}</text>'
+                f'<rect x="{x + 2:.1f}" y="{base:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"><title>{i * 10}–{i * 10 + 10}分：{word} {count} 次</title></rect>'
+            )
+        if failed + passing:
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{base - 3:.1f}" font-size="10" '
+                f'text-anchor="middle">{failed + passing}</text>'
             )
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" font-size="10">{i * 10}</text>')
     parts.append(
@@ -107,7 +116,7 @@ class Costly:
 
 def _regret(loaded: LoadedScenario, rows: list[dict[str, Any]], budget: int) -> list[Costly]:
     """Decisions valued by the solver (regret); an empty list if the solver refuses."""
-    from simulator.analysis.solver import Solver, annotate_regret
+    from simulator.analysis.solver import Solver, annotate_regret, worse
     from simulator.engine.engine import Engine
 
     engine = Engine(loaded)
@@ -130,7 +139,7 @@ def _regret(loaded: LoadedScenario, rows: list[dict[str, Any]], budget: int) -> 
                 d.state_from, d.tactic)))  # fmt: skip
             entry.count += 1
             entry.regret += d.regret
-            if d.best_tactic and d.best_tactic != d.tactic:
+            if d.best_tactic and d.best_tactic != d.tactic and worse(d.regret):
                 entry.better[d.best_tactic] += 1
     return sorted(found.values(), key=lambda c: -c.regret)
 
@@ -177,9 +186,9 @@ def _trainees(rows: list[dict[str, Any]]) -> str:
             cohort or "未指定",
             len(mine),
             len(scored),
-            _number(max(scored) if scored else None),
+            shown_score(max(scored)) if scored else "—",
             _number(statistics.fmean(scored) if scored else None),
-            sum(1 for r in mine if r["status"] == "verified" and r["passed"]),
+            sum(1 for r in mine if r["status"] == "verified" and passes(r["grade"])),
             sum(len(r["violations"] or []) for r in mine if r["status"] == "verified"),
             sum(1 for r in mine if r["status"] in FLAGGED),
         ])  # fmt: skip
@@ -247,22 +256,25 @@ def _scenario_section(
     if not done:
         return "".join([*out, "<p class='muted'>尚无已核验的完成记录。</p>"])
     scores = [float(r["score"]) for r in done]
-    passed = sum(1 for r in done if r["passed"])
+    marks = [passes(r["grade"]) for r in done]
+    passed = sum(marks)
     out.append(
         f"<p>完成 {len(done)} 次；平均分 {statistics.fmean(scores):.1f}，"
         f"中位数 {statistics.median(scores):.1f}，通过率 {passed / len(done):.0%}。</p>"
     )
-    caption = "<figcaption>每 10 分一档的次数（红色为 60 分以下）</figcaption>"
-    out.append(f"<figure>{histogram(scores, f'{title}：得分分布')}{caption}</figure>")
+    caption = f"<figcaption>每 10 分一档的次数（红色为未通过；{PASS_RULE.zh}）</figcaption>"
+    out.append(f"<figure>{histogram(scores, f'{title}：得分分布', marks)}{caption}</figure>")
     same = [r for r in done if loaded and r["scenario_sha256"] == loaded.sha256]
     costly = _regret(loaded, same, budget) if loaded and same else []
+    from simulator.analysis.solver import worse  # the near-tie rule the debrief uses
+
     if costly:
         out.append("<h4>代价最高的决策（求解器估算的期望损失）</h4>")
         table = [
             [_situation(loaded, c.state), _name(loaded, c.tactic), c.count,
              f"{c.regret / c.count:.1f}",
              f"{c.regret:.0f}", "、".join(_name(loaded, t) for t, _ in c.better.most_common(2))]
-            for c in costly[:10] if c.regret > 0
+            for c in costly[:10] if worse(c.regret / c.count)
         ]  # fmt: skip
         head = ["局面", "所选策略", "次数", "平均损失（分）", "总损失", "更好的选择"]
         out.append(_table(head, table, {2, 3, 4}) if table else "<p>没有造成损失的决策。</p>")

@@ -19,6 +19,7 @@ from simulator.engine.session import replay_log
 from simulator.engine.session_log import LogContents, check_signatures, read_log, read_log_bytes
 from simulator.errors import HuikuanError
 from simulator.format.loader import LoadedScenario, decode, load_scenario, load_text, read_source
+from simulator.grades import passes
 
 
 class ScenarioIndex:
@@ -132,7 +133,8 @@ def _row(
         "signed": int("signature" in header),
         "score": report.get("score") if finished else None,
         "grade": report.get("grade") if finished else None,
-        "passed": int(bool(report.get("passed"))) if finished else None,
+        # The course's pass mark (C or better), not the log's own "passed" (graded at all).
+        "passed": int(passes(report.get("grade"))) if finished else None,
         **{k: report.get(k) for k in ("debt", "recovered", "secured", "recovery_rate")},
         **{k: report.get(k) for k in ("present_value", "relationship", "days", "outcome")},
         "relationship_damage": report.get("relationship_damage"),

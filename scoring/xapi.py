@@ -8,6 +8,8 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
+from simulator.grades import passes
+
 DEFAULT_BASE = "https://huikuan.example"
 # Fixed: the same attempt and step always give the same statement id.
 NAMESPACE = uuid.UUID("6b0f2f55-51a9-4f5c-8a8e-6c8b9a2b6d01")
@@ -143,7 +145,7 @@ def statements(row: dict[str, Any], base: str = DEFAULT_BASE) -> list[dict[str, 
     score = float(row["score"])
     outcome = {
         "score": {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100},
-        "success": bool(row["passed"]),
+        "success": passes(row["grade"]),
         "completion": True,
         **timing,
         "extensions": {
@@ -152,7 +154,7 @@ def statements(row: dict[str, Any], base: str = DEFAULT_BASE) -> list[dict[str, 
             extension(base, "violations"): list(row["violations"] or []),
         },
     }
-    verdict = "passed" if row["passed"] else "failed"
+    verdict = "passed" if passes(row["grade"]) else "failed"
     found.append(make("result", verdict, scenario, ended, result=outcome))
     return found
 

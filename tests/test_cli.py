@@ -160,7 +160,7 @@ def test_unavailable_move_names_the_reason(tmp_path: Path) -> None:
     done = play(tmp_path, "--moves", "sue", "--seed", "1")
     assert done.returncode == 2
     assert "'sue'" in done.stderr and "not available" in done.stderr
-    assert "Find out why first" in done.stderr
+    assert "Needs “Ask why” first" in done.stderr
 
 
 def test_unavailable_move_writes_no_log(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_unavailable_tactic_gives_reason(engine: Engine) -> None:
     play = engine.start(1)
     sue = next(o for o in engine.options(play) if o.id == "sue")
     assert not sue.available and sue.reason is not None
-    assert sue.reason.en == "Find out why first"
+    assert sue.reason.en == "Needs “Ask why” first"  # the move that reveals the fact it needs
 
 
 def test_playing_unavailable_tactic_refused(engine: Engine) -> None:
@@ -61,7 +61,7 @@ def test_max_uses_makes_tactic_unavailable(engine: Engine) -> None:
     play = engine.start(1)
     engine.play(play, "probe")
     probe = next(o for o in engine.options(play) if o.id == "probe")
-    assert not probe.available and probe.reason is not None and probe.reason.en == "No uses left"
+    assert not probe.available and probe.reason is not None and probe.reason.en == "Already used"
 
 
 def test_reveal_adds_fact_once(engine: Engine) -> None:

@@ -23,6 +23,7 @@ from simulator.frontends.tui.records import best_scores, unfinished
 from simulator.frontends.tui.settings import Settings, load_settings, save_settings
 from simulator.frontends.tui.view import columns, palette, palette_order, tactic_keys
 from simulator.frontends.tui.widgets import Palette
+from simulator.grades import shown_score
 
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"
 SIZE = (100, 32)
@@ -105,13 +106,13 @@ async def test_home_play_debrief(dirs: dict[str, Path]) -> None:
         await settle(pilot, DebriefScreen)
         summary = text_of(app, "#summary")
         assert "回款率" in summary and f"{report.recovery_rate:.1%}" in summary
-        assert f"得分 {report.score:.1f}" in summary and report.grade in summary
+        assert f"得分 {shown_score(report.score)}" in summary and report.grade in summary
         decisions = text_of(app, "#decisions")
         assert "了解原因" in decisions and "先了解原因再行动" in decisions
         assert "课程推荐路线" in text_of(app, "#course")
         await pilot.press("h")
         await settle(pilot, HomeScreen)
-        best = f"{report.score:.1f} ({report.grade})"
+        best = f"{shown_score(report.score)} ({report.grade})"
         assert best in str(app.screen.query_one(DataTable).get_row_at(0))
     contents = read_log(the_log(dirs))
     assert contents.complete and contents.moves[:2] == ["probe", "ask"]
@@ -281,10 +282,10 @@ async def test_unavailable_tactic_is_refused(dirs: dict[str, Path]) -> None:
         await pilot.press("4")  # sue: needs the reason first
         await pilot.pause()
         assert screen.session.play.steps == []
-        assert any("先了解原因" in str(n.message) for n in app._notifications)
+        assert any("要先「了解原因」" in str(n.message) for n in app._notifications)
         assert isinstance(app.screen, PlayScreen)
         sue = screen.query_one(Palette).get_option("sue")
-        assert "⨯ 先了解原因" in str(sue.prompt) and sue.disabled
+        assert "⨯ 要先「了解原因」" in str(sue.prompt) and sue.disabled
     assert read_log(the_log(dirs)).steps == []
 
 

@@ -24,6 +24,13 @@ from simulator.engine.score import Decision
 NONE = -math.inf
 # Values that differ by less than this are ties (float sums in a different order).
 EPS = 1e-9
+# A decision whose regret is under this many points (of 100) is as good as the best one and is
+# never called worse. Why one point: it is under a tenth of a grade band (bands are 15 apart);
+# and the scenario's numbers it comes from are a trainer's estimates — a day's cost, a few
+# points of relationship — each of which moves an expected score by a fraction of a point to
+# about one. A smaller gap ranks the estimates, not the lesson: opening the supermarket case
+# by asking the buyer why (the course's "find the cause first") trails the best opening by 0.8.
+NEAR_TIE = 1.0
 CEILING_ASSUMES = (
     "knows the hidden cause and every hidden starting number from the first move, then plays "
     "each draw perfectly; no trainee can see these, so this is an upper bound, not a target"
@@ -412,6 +419,11 @@ def optimal_policy(seed: int, solver: Solver | None = None) -> Policy:
     return choose
 
 
+def worse(regret: float | None) -> bool:
+    """Whether a decision with this regret was worse than the best (a near tie is not)."""
+    return regret is not None and regret >= NEAR_TIE
+
+
 def annotate_regret(
     engine: Engine, play: Playthrough, solver: Solver | None = None
 ) -> tuple[Decision, ...]:
@@ -432,4 +444,12 @@ def annotate_regret(
     return tuple(annotated)
 
 
-__all__ = ["Solver", "TooLarge", "annotate_regret", "optimal_policy", "solver_for"]
+__all__ = [
+    "NEAR_TIE",
+    "Solver",
+    "TooLarge",
+    "annotate_regret",
+    "optimal_policy",
+    "solver_for",
+    "worse",
+]

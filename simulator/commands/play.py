@@ -163,6 +163,8 @@ def _play(args: argparse.Namespace) -> int:
 
 
 def _print_regret(decisions: list[dict[str, Any]], tactics: dict[str, Any], lang: str) -> None:
+    from simulator.analysis.solver import worse  # under one point is a near tie: not "better"
+
     print()
     print(
         Text(zh="每一步的遗憾值（最佳期望得分 − 所选期望得分）：", en="Regret per decision:").get(
@@ -174,7 +176,7 @@ def _print_regret(decisions: list[dict[str, Any]], tactics: dict[str, Any], lang
             continue
         name = tactics[d["tactic"]].name.get(lang)
         line = f"  {number:>2}. {name}: {d['regret']:.1f}"
-        if d["regret"] > 0:
+        if worse(d["regret"]):
             best = tactics[d["best_tactic"]].name.get(lang)
             line += f"  ({Text(zh='更好', en='better').get(lang)}: {best})"
         print(line)

@@ -14,9 +14,6 @@ from transitions import Machine
 from simulator.engine.draws import initial_value, pick, weighted
 from simulator.engine.playthrough import (
     GAME_OVER,
-    NOT_HERE,
-    NOT_YET,
-    USED_UP,
     Effects,
     MachineToken,
     Playthrough,
@@ -24,12 +21,12 @@ from simulator.engine.playthrough import (
     Step,
     TacticOption,
 )
+from simulator.engine.reasons import NOTHING_HERE, Reasons, used_up
 from simulator.engine.score import Decision, Payment, PlayRecord, ScoreReport, ScoreWeights, score
 from simulator.errors import Problem, ScenarioError
 from simulator.format.expressions import Expression
 from simulator.format.loader import CompiledOutcome, LoadedScenario
 from simulator.format.model import (
-    DEFAULT_BANDS,
     DEFAULT_WEIGHTS,
     OutcomeKind,
     Tactic,
@@ -86,7 +83,8 @@ class Engine:
         self.weights = ScoreWeights(
             weights.recovery, weights.present_value, weights.relationship, weights.speed
         )
-        self.bands = {k: float(v) for k, v in (sc.rubric.bands or DEFAULT_BANDS).items()}
+        self.bands = sc.rubric.grade_bands
+        self.reasons = Reasons(loaded)
         # Tokens of finished plays, reused: binding a model's triggers costs more than a step.
         self._idle: list[MachineToken] = []
 
@@ -189,12 +187,15 @@ class Engine:
         if play.over:
             return TacticOption(tid, tactic, False, GAME_OVER)
         if tactic.max_uses is not None and play.uses[tid] >= tactic.max_uses:
-            return TacticOption(tid, tactic, False, USED_UP)
-        condition = self.loaded.tactic_when.get(tid)
-        if condition is not None and not self._truth(play, condition):
-            return TacticOption(tid, tactic, False, tactic.unavailable or NOT_YET)
+            return TacticOption(tid, tactic, False, used_up(tactic.max_uses))
+        # The guard's conditions in order; the first that fails names the reason.
+        reason = self.reasons.why(play, tid, self._truth)
+        if reason is not None:
+            return TacticOption(tid, tactic, False, reason)
         if not self.candidates(play, tid):
-            return TacticOption(tid, tactic, False, NOT_HERE)
+            # No reaction in this state: a trainer's text without a `when` is about this.
+            here = tactic.unavailable if tactic.when is None else None
+            return TacticOption(tid, tactic, False, here or NOTHING_HERE)
         return TacticOption(tid, tactic, True)
 
     def cues(self, play: Situation) -> list[Text]:
@@ -253,7 +254,11 @@ class Engine:
         found = self.candidates(play, event.event.name)
         # One draw per step whatever the number of candidates, so the stream stays aligned.
         pick = play.rng.random()
-        play.pending = weighted([c for c, _ in found], [w for _, w in found], pick)
+        play.pending = drawn = weighted([c for c, _ in found], [w for _, w in found], pick)
+        # The note judges the move from where the trainee stood: read before anything changes.
+        play.pending_note = next(
+            (n for when, n in drawn.note_if if self._truth(play, when)), drawn.outcome.note
+        )
 
     def _apply(self, event: Any) -> None:
         play: Playthrough = event.model.playthrough
@@ -321,10 +326,10 @@ class Engine:
             revealed=tuple(f for f in outcome.reveal if f not in before.revealed),
             violation=outcome.violation or self.scenario.tactics[tid].violation,
             reply=reply,
-            note=outcome.note,
+            note=play.pending_note or outcome.note,
         )
         play.steps.append(step)
-        play.pending = None
+        play.pending, play.pending_note = None, None
         return step
 
     def ending(self, play: Situation) -> OutcomeKind | None:

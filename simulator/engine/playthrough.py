@@ -13,9 +13,6 @@ from simulator.format.loader import CompiledOutcome
 from simulator.format.model import OutcomeKind, Tactic
 from simulator.text import Text
 
-NOT_HERE = Text(zh="此时不适用", en="Not applicable now")
-USED_UP = Text(zh="次数已用完", en="No uses left")
-NOT_YET = Text(zh="条件尚未满足", en="Conditions not met yet")
 GAME_OVER = Text(zh="本局已结束", en="The game is over")
 RELATIONSHIP_WORDS = (
     (80, Text(zh="融洽", en="warm")),
@@ -24,6 +21,13 @@ RELATIONSHIP_WORDS = (
     (20, Text(zh="紧张", en="strained")),
     (0, Text(zh="破裂", en="broken")),
 )
+
+
+def shown_day(day: int, deadline: int) -> int:
+    """The day as the trainee sees it. A move that runs past the deadline (five days from day
+    43 of 45) ends the play on the deadline: "day 48 of 45" is no day anyone lives. The play's
+    own day count (scored and logged) stays as it is."""
+    return min(day, deadline)
 
 
 def relationship_word(value: float) -> Text:
@@ -180,6 +184,8 @@ class Playthrough(Readings):
     outcome: OutcomeKind | None = None
     final_state: str = ""
     pending: CompiledOutcome | None = None
+    # The drawn outcome's note, chosen before the move changes anything (its `note_if`).
+    pending_note: Text | None = None
     # What the tactics offer now; computed once per step, dropped when the step is taken.
     offers: dict[str, list[tuple[CompiledOutcome, float]]] | None = None
     palette: list[TacticOption] | None = None

@@ -6,8 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from simulator.format.model import DEFAULT_BANDS
-
-GRADES = ("A", "B", "C", "D")
+from simulator.grades import GRADES
 
 
 @dataclass(frozen=True)
@@ -159,6 +158,8 @@ def score(record: PlayRecord) -> ScoreReport:
         components={k: round(v, 4) for k, v in parts.items()},
         score=value,
         grade=grade,
+        # Logged as "graded at all" (not F) since the first logs, and compared on replay, so it
+        # stays; whether the attempt passed the course is simulator.grades.passes(grade).
         passed=grade != "F",
         outcome=record.outcome,
         final_state=record.final_state,

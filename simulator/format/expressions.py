@@ -239,6 +239,39 @@ def compile_expression(
     return Expression(text, body, None, frozenset(read), where, _closure(body.value))
 
 
+def conditions(expression: Expression) -> tuple[Expression, ...]:
+    """A guard's conditions: the parts of its top-level `and`, each its own compiled
+    Expression, in the order written (a guard without a top-level `and` is one condition).
+
+    The engine names the first of these that does not hold when it greys a tactic out.
+    """
+    body = expression.tree
+    value = body.value if isinstance(body, ast.Expr) else None
+    if not (isinstance(value, ast.BoolOp) and isinstance(value.op, ast.And)):
+        return (expression,)
+    parts = []
+    for node in value.values:
+        source = ast.get_source_segment(expression.source, node) or ast.unparse(node)
+        called = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+        read = frozenset(
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in called
+        )
+        wrapped = ast.Expr(value=node)
+        parts.append(Expression(source, wrapped, None, read, expression.where, _closure(node)))
+    return tuple(parts)
+
+
+def same_condition(source: str, condition: Expression) -> bool:
+    """Whether `source` is written as `condition` (spacing and outer brackets aside)."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    if not isinstance(condition.tree, ast.Expr):
+        return False
+    return ast.dump(tree) == ast.dump(condition.tree.value)
+
+
 def _check_number(value: int | float, column: int | None = None) -> None:
     # Compare before any conversion: float() of a 400-digit integer raises OverflowError.
     if isinstance(value, float) and not math.isfinite(value):

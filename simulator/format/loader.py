@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
@@ -17,11 +17,14 @@ from simulator.format.expressions import (
     Expression,
     ExpressionError,
     compile_expression,
+    conditions,
+    same_condition,
 )
 from simulator.format.model import Outcome, Scenario, build_scenario
 from simulator.format.suggest import closest
 from simulator.format.syllabus import COVERAGE, ordered
 from simulator.format.yamlsafe import KeyPath, Marks, format_path, read_yaml
+from simulator.text import Text
 
 MAX_BYTES = 2 * 1024 * 1024
 # A scenario's size budget: the engine builds one machine transition per (state, tactic,
@@ -44,6 +47,8 @@ class CompiledOutcome:
     pay: Expression
     secure: Expression
     relationship: Expression
+    # `note_if`: (condition, note) pairs; the first that holds before the move gives the note.
+    note_if: tuple[tuple[Expression, Text], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class LoadedScenario:
     mood_when: tuple[Expression, ...]
     reactions: dict[tuple[str, str], tuple[tuple[CompiledOutcome, ...], ...]]
     marks: Marks
+    # Each tactic's `when` split into its conditions (expressions.conditions), once.
+    guards: dict[str, tuple[Expression, ...]] = field(default_factory=dict)
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -208,6 +215,8 @@ class _Compiler:
             for tid, t in sc.tactics.items()
             if t.when is not None
         }
+        guards = {tid: conditions(when) for tid, when in tactic_when.items()}
+        self.check_reasons(guards)
         moods = tuple(self.expr(m.when, ("moods", i, "when")) for i, m in enumerate(sc.moods))
         own: dict[tuple[str, str], tuple[CompiledOutcome, ...]] = {}
         for sid, state in sc.states.items():
@@ -233,8 +242,21 @@ class _Compiler:
         self.check_tests()
         self.check_rubric()
         return LoadedScenario(
-            sc, self.source, self.sha256, tactic_when, moods, reactions, self.marks
+            sc, self.source, self.sha256, tactic_when, moods, reactions, self.marks, guards
         )
+
+    def check_reasons(self, guards: dict[str, tuple[Expression, ...]]) -> None:
+        """Each key of a tactic's `reasons` must be one of the conditions of its `when`."""
+        for tid, tactic in self.scenario.tactics.items():
+            parts = guards.get(tid, ())
+            for key in tactic.reasons:
+                if not any(same_condition(key, part) for part in parts):
+                    listed = "; ".join(f"'{p.source}'" for p in parts)
+                    raise self.fail(
+                        ("tactics", tid, "reasons", key),
+                        f"'{key}' is not one of the conditions of this tactic's `when`",
+                        f"its conditions: {listed}" if parts else "give the tactic a `when` first",
+                    )
 
     def outcomes(self, outcomes: tuple[Outcome, ...], base: KeyPath) -> tuple[CompiledOutcome, ...]:
         if not outcomes:
@@ -263,6 +285,10 @@ class _Compiler:
                     pay=self.expr(out.pay, (*at, "pay")),
                     secure=self.expr(out.secure, (*at, "secure")),
                     relationship=self.expr(out.relationship, (*at, "relationship")),
+                    note_if=tuple(
+                        (self.expr(n.when, (*at, "note_if", j, "when")), n.note)
+                        for j, n in enumerate(out.note_if)
+                    ),
                 )
             )
         return tuple(compiled)

@@ -163,10 +163,21 @@ class Tactic(Frozen, frozen=True, kw_only=True):
     days: Annotated[int, _rule(ge=0, le=365)] = 1
     when: ExprText | None = None
     unavailable: Text | None = None
+    # Why the tactic is greyed out, per condition of `when` (a part of its top-level `and`,
+    # written as in `when`): the engine shows the reason of the first condition that fails.
+    reasons: dict[ExprText, Text] = {}
     max_uses: Annotated[int, _rule(ge=1)] | None = None
     irreversible: bool = False
     violation: Text | None = None
     topics: Topics = ()
+
+
+class NoteIf(Frozen, frozen=True, kw_only=True):
+    """A teaching note for when the trainee had already done something (learned the cause)."""
+
+    when: ExprText
+    note: Text
+    source: Text | None = None
 
 
 class Outcome(Frozen, frozen=True, kw_only=True):
@@ -186,6 +197,9 @@ class Outcome(Frozen, frozen=True, kw_only=True):
     note: Text
     # Where in the course the note's lesson comes from (出处), e.g. "seed 002 §三.1".
     source: Text | None = None
+    # Notes that replace `note` when their `when` held before the move (the first that holds),
+    # so a note never tells the trainee to do what they have already done.
+    note_if: tuple[NoteIf, ...] = ()
     topics: Topics = ()
 
 
@@ -223,6 +237,11 @@ class Rubric(Frozen, frozen=True, kw_only=True):
     weights: Weights | None = None
     bands: dict[Grade, Annotated[float, _rule(ge=0, le=100)]] | None = None
     secured_credit: Annotated[float, _rule(ge=0, le=1)] = 0.5
+
+    @property
+    def grade_bands(self) -> dict[str, float]:
+        """The lowest score of each grade: the rubric's own bands, or the default ones."""
+        return {k: float(v) for k, v in (self.bands or DEFAULT_BANDS).items()}
 
 
 class Expectation(Frozen, frozen=True, kw_only=True):

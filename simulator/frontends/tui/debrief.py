@@ -16,16 +16,18 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from simulator.engine.engine import Engine
-from simulator.engine.playthrough import Playthrough
+from simulator.engine.playthrough import Playthrough, shown_day
 from simulator.engine.score import Decision, ScoreReport
 from simulator.engine.session import Session
 from simulator.errors import HuikuanError
 from simulator.format.labels import outcome_label
+from simulator.format.model import Scenario
 from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import label, tr
 from simulator.frontends.tui.messages import GoHome, PlayAgain
 from simulator.frontends.tui.view import columns, money
 from simulator.frontends.tui.widgets import KeyBar, Prose
+from simulator.grades import passes, shown_score
 
 CHART_WIDTH = 30
 DEBRIEF_KEYS = [
@@ -69,17 +71,42 @@ def course_line(engine: Engine, play: Playthrough) -> Line | None:
     return Line(tuple(chosen.moves), report.score, report.grade, same is not None)
 
 
-def by_day(play: Playthrough, relationship_start: float) -> tuple[list[float], list[float]]:
-    """Recovered money and relationship at the end of each day from day 0 to the last."""
+def by_day(
+    play: Playthrough, relationship_start: float, deadline: int | None = None
+) -> tuple[list[float], list[float]]:
+    """Recovered money and relationship at the end of each day from day 0 to the last (a move
+    that runs past `deadline` counts on the deadline, as the trainee was shown it)."""
     recovered, relationship = [0.0], [relationship_start]
     total = 0.0
     for step in play.steps:
         total += step.paid
-        while len(recovered) <= step.day:
+        day = step.day if deadline is None else shown_day(step.day, deadline)
+        while len(recovered) <= day:
             recovered.append(recovered[-1])
             relationship.append(relationship[-1])
         recovered[-1], relationship[-1] = total, step.relationship
     return recovered, relationship
+
+
+def valued(d: Decision, scenario: Scenario, lang: str) -> list[str | tuple[str, str]]:
+    """The solver's word on a decision, shown under its note and never against it.
+
+    The note judges what happened; the regret compares, from what the trainee knew then, the
+    expected score of this move with the best one. So a near tie (analysis.solver.NEAR_TIE) is
+    "as good", never "worse"; a real gap is said as what it is — another move scores more on
+    average — which a note praising how this move was made does not deny.
+    """
+    from simulator.analysis.solver import NEAR_TIE, worse
+
+    if d.regret is None or d.best_tactic is None:
+        return []
+    if worse(d.regret):
+        best = scenario.tactics[d.best_tactic].name.get(lang)
+        text = tr(lang, "regret", r=f"{d.regret:.1f}", best=best)
+        return [(f"   △ {text}", "$text-warning"), "\n"]
+    if d.regret == 0 or d.best_tactic == d.tactic:
+        return [(f"   ✓ {tr(lang, 'best_move')}", "$text-success"), "\n"]
+    return [(f"   ✓ {tr(lang, 'near_best', t=f'{NEAR_TIE:g}')}", "$text-success"), "\n"]
 
 
 class DebriefScreen(Screen[None]):
@@ -176,12 +203,13 @@ class DebriefScreen(Screen[None]):
     def _summary(self, lang: str) -> Content:
         report, play = self.report, self.session.play
         sc = self.session.engine.scenario
-        grade_style = "bold $text-success" if report.grade in ("A", "B") else "bold $text-error"
+        grade_style = "bold $text-success" if passes(report.grade) else "bold $text-error"
+        days = shown_day(report.days, sc.deadline_days)
         outcome = outcome_label(str(play.outcome) if play.outcome else None, lang)
         sep = "   "
         parts: list[str | tuple[str, str]] = [
             (f"{tr(lang, 'score')} ", "$text-muted"),
-            (f"{report.score:.1f}", "bold"),
+            (shown_score(report.score, report.grade, sc.rubric.grade_bands), "bold"),
             sep,
             (f"{tr(lang, 'grade')} ", "$text-muted"),
             (report.grade, grade_style),
@@ -199,7 +227,7 @@ class DebriefScreen(Screen[None]):
             f"{report.relationship_damage:.0f}",
             sep,
             (f"{tr(lang, 'days_used')} ", "$text-muted"),
-            f"{tr(lang, 'days_n', n=report.days)} / {sc.deadline_days}",
+            f"{tr(lang, 'days_n', n=days)} / {sc.deadline_days}",
             sep,
             (f"{tr(lang, 'violations')} ", "$text-muted"),
         ]
@@ -221,7 +249,8 @@ class DebriefScreen(Screen[None]):
     def _chart(self, lang: str) -> Content:
         """Recovered money (0..debt) and relationship (0..100) by day, on fixed scales."""
         report, play = self.report, self.session.play
-        recovered, relationship = by_day(play, play.relationship_start)
+        deadline = self.session.engine.scenario.deadline_days
+        recovered, relationship = by_day(play, play.relationship_start, deadline)
         last = tr(lang, "day", d=len(recovered) - 1)
         parts: list[str | tuple[str, str]] = [
             (tr(lang, "series_recovered"), "bold"),
@@ -251,7 +280,8 @@ class DebriefScreen(Screen[None]):
         parts: list[str | tuple[str, str]] = []
         for number, (d, step) in enumerate(zip(self.decisions, steps, strict=True), start=1):
             name = d.tactic_name.get(lang) or d.tactic_name.get("zh", d.tactic)
-            parts += [(f"{number}. ", "bold"), (tr(lang, "day", d=d.day), "dim"), " "]
+            day = shown_day(d.day, sc.deadline_days)
+            parts += [(f"{number}. ", "bold"), (tr(lang, "day", d=day), "dim"), " "]
             parts += [(name, "bold"), "\n   "]
             effects: list[str] = []
             if d.paid:
@@ -272,13 +302,7 @@ class DebriefScreen(Screen[None]):
             parts += [("   ↳ ", "$text-accent"), d.note.get(lang, ""), "\n"]
             if d.source:
                 parts += [(f"     {tr(lang, 'source', text=d.source.get(lang, ''))}\n", "dim")]
-            if d.regret is not None and d.best_tactic is not None:
-                if d.regret > 0.05:
-                    best = sc.tactics[d.best_tactic].name.get(lang)
-                    text = tr(lang, "regret", r=d.regret, best=best)
-                    parts += [(f"   △ {text}", "$text-warning"), "\n"]
-                else:
-                    parts += [(f"   ✓ {tr(lang, 'best_move')}", "$text-success"), "\n"]
+            parts += valued(d, sc, lang)
             parts.append("\n")
         return Content.assemble(*parts)
 
@@ -295,7 +319,8 @@ class DebriefScreen(Screen[None]):
         for number, move in enumerate(line.moves, start=1):
             style = "" if number <= len(mine) and mine[number - 1] == move else "bold"
             parts += [f"{number:>2}. ", (sc.tactics[move].name.get(lang), style), "\n"]
-        parts.append((tr(lang, "course_score", score=line.score, grade=line.grade), "$text-accent"))
+        shown = shown_score(line.score, line.grade, sc.rubric.grade_bands)
+        parts.append((tr(lang, "course_score", score=shown, grade=line.grade), "$text-accent"))
         return Content.assemble(*parts)
 
     # --- keys -----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from simulator.frontends.tui.messages import ChangeTrainee, OpenScenario
 from simulator.frontends.tui.records import Best, best_scores
 from simulator.frontends.tui.view import money
 from simulator.frontends.tui.widgets import KeyBar, Prose
+from simulator.grades import shown_score
 
 COLUMNS = ("n", "col_title", "col_type", "col_difficulty", "col_minutes", "col_best")
 HOME_KEYS = [
@@ -91,6 +92,7 @@ class HomeScreen(Screen[None]):
         for number, entry in enumerate(entries, start=1):
             meta = entry.loaded.scenario.meta
             best = self.best.get(meta.id)
+            bands = entry.loaded.scenario.rubric.grade_bands
             rows.append(
                 (
                     str(number) if number < 10 else "",
@@ -98,7 +100,7 @@ class HomeScreen(Screen[None]):
                     DEBTOR_LABELS[meta.debtor_type].get(lang),
                     "★" * meta.difficulty + "☆" * (5 - meta.difficulty),
                     tr(lang, "minutes", n=meta.minutes),
-                    f"{best.score:.1f} ({best.grade})" if best else "—",
+                    f"{shown_score(best.score, best.grade, bands)} ({best.grade})" if best else "—",
                 )
             )
         table = self.query_one(DataTable)

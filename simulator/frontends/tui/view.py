@@ -13,6 +13,7 @@ from simulator.engine.playthrough import (
     Step,
     TacticOption,
     relationship_word,
+    shown_day,
 )
 from simulator.engine.session import Session
 from simulator.format.labels import CATEGORY_LABELS
@@ -112,8 +113,13 @@ def status_line(session: Session, lang: str) -> Content:
     sc = engine.scenario
     cues = LIST_SEP.get(lang)
     moods = cues.join(c.get(lang) for c in engine.cues(play)) if not play.over else ""
+    day = shown_day(play.day, sc.deadline_days)
     parts: list[str | tuple[str, str] | Content] = [
-        (tr(lang, "status_day", d=play.day, n=sc.deadline_days), "bold"),
+        (tr(lang, "status_day", d=day, n=sc.deadline_days), "bold"),
+    ]
+    if play.day >= sc.deadline_days:
+        parts += [" ", (tr(lang, "deadline_reached"), "bold $text-error")]
+    parts += [
         "  │  ",
         tr(lang, "status_money", got=money(play.recovered), owed=money(sc.debt)),
         "  │  ",
@@ -146,7 +152,11 @@ def dossier(session: Session, lang: str) -> Content:
         parts.extend([(label(lang, key), head), value, "\n"])
 
     field("amount", money(d.amount_owed) + (f" {d.currency}" if d.currency != "CNY" else ""))
-    field("aging", tr(lang, "days_n", n=d.aging_days))
+    # The account keeps ageing while the trainee works on it; the dossier's texts were written
+    # on day 0, so the starting figure stays beside today's.
+    now = d.aging_days + shown_day(play.day, engine.scenario.deadline_days)
+    aging = tr(lang, "aging_now", now=now, start=d.aging_days) if now != d.aging_days else None
+    field("aging", aging or tr(lang, "days_n", n=d.aging_days))
     field("rating", d.credit_rating.get(lang))
     # What was learned comes before the long texts, so it stays in view as it grows.
     parts += [(tr(lang, "facts"), "bold $text-accent"), "\n"]
@@ -183,7 +193,10 @@ def turn(sc: Scenario, step: Step, lang: str) -> Content:
     """One move in the transcript: the day and tactic, what you said, what came back."""
     tactic = sc.tactics[step.tactic]
     parts: list[str | tuple[str, str]] = [
-        (f"{tr(lang, 'day', d=step.day)} · {tactic.name.get(lang)}", "dim"),
+        (
+            f"{tr(lang, 'day', d=shown_day(step.day, sc.deadline_days))} · {tactic.name.get(lang)}",
+            "dim",
+        ),
         "\n",
         (label(lang, "you"), "bold $text-accent"),
         tactic.says.get(lang),
