@@ -96,27 +96,58 @@ def test_a_fact_or_move_condition_never_falls_back_to_a_vague_or_wrong_text(stem
     assert wrong == []
 
 
-def test_a_signed_plan_is_named_instead_of_a_reason_covering_three_cases() -> None:
-    # "还没谈过对方为什么不付" was shown after the paper was signed.
-    engine = _engine("engineering-project")
-    found = [
-        o.reason.zh
-        for play, o in _greyed(engine, range(300))
-        if o.id == "instalment" and "plan_signed" in play.revealed and o.reason
-    ]
-    plan = engine.scenario.facts["plan_signed"].zh
-    assert found and all(r == f"已经知道：{plan}" for r in found)
+def _minimal_with(extra_facts: str, extra_tactics: str, reactions: str) -> Engine:
+    """The small test scenario with a fact, a tactic and its reaction in `explained` added."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    text = text.replace("facts:\n", "facts:\n" + extra_facts, 1)
+    text = text.replace("tactics:\n", "tactics:\n" + extra_tactics, 1)
+    anchor = '    on:\n      ask:\n        - when: "cash >= 40000"'
+    assert anchor in text
+    text = text.replace(anchor, "    on:\n" + reactions + anchor.removeprefix("    on:\n"), 1)
+    return Engine(load_text(text, "variant.yaml"))
 
 
-def test_store_visit_names_what_was_learned_not_a_visit_that_never_happened() -> None:
-    # "门店已经看过了" was shown when no store had been visited.
-    engine = _engine("supermarket-chain")
-    found = [
-        o.reason.zh
-        for play, o in _greyed(engine, range(300))
-        if o.id == "store_visit" and play.uses["store_visit"] == 0 and o.reason
-    ]
-    assert found and not any("门店已经看过了" in r for r in found)
+def test_a_signed_plan_is_named_instead_of_a_reason_covering_other_cases() -> None:
+    # "还没谈过对方为什么不付" was shown after the plan was signed: the trainer's one text
+    # covered every way the guard can fail. The failing part is named instead.
+    engine = _minimal_with(
+        "  plan_signed: {zh: 分期协议已经签了, en: The plan is signed}\n",
+        "  instalment:\n"
+        "    name: {zh: 谈分期, en: Offer instalments}\n"
+        "    says: {zh: 分期吧。, en: Instalments then.}\n"
+        "    category: negotiate\n"
+        "    when: \"known('reason') and not known('plan_signed')\"\n"
+        "    unavailable: {zh: 还没谈过对方为什么不付, en: You have not asked why}\n",
+        "      instalment:\n        - reveal: [plan_signed]\n"
+        "          note: {zh: 签了分期。, en: Plan signed.}\n",
+    )
+    play = engine.start(1)
+    engine.play(play, "probe")
+    engine.play(play, "instalment")
+    [option] = [o for o in engine.options(play) if o.id == "instalment"]
+    assert not option.available and option.reason is not None
+    assert option.reason.zh == "已经知道：分期协议已经签了"
+
+
+def test_a_reason_names_the_step_still_missing_not_a_visit_that_never_happened() -> None:
+    # "门店已经看过了" was shown when no store had been visited: the guard failed on the
+    # first part (find out why first), not on the second.
+    engine = _minimal_with(
+        "  store_seen: {zh: 门店已经看过了, en: The store has been seen}\n",
+        "  store_visit:\n"
+        "    name: {zh: 去门店看看, en: Visit the store}\n"
+        "    says: {zh: 我去门店看看。, en: I'll visit the store.}\n"
+        "    category: probe\n"
+        "    when: \"known('reason') and not known('store_seen')\"\n"
+        "    unavailable: {zh: 门店已经看过了, en: The store has been seen}\n",
+        "      store_visit:\n        - reveal: [store_seen]\n"
+        "          note: {zh: 看了门店。, en: Saw the store.}\n",
+    )
+    play = engine.start(1)
+    [option] = [o for o in engine.options(play) if o.id == "store_visit"]
+    assert not option.available and option.reason is not None
+    assert "门店已经看过了" not in option.reason.zh
+    assert engine.scenario.tactics["probe"].name.zh in option.reason.zh
 
 
 def test_a_reason_never_coaches_a_threat() -> None:

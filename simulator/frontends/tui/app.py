@@ -34,7 +34,8 @@ from simulator.frontends.tui.settings import (
 )
 
 # Situations the debrief's solver may explore before it gives up on regret (silently).
-SOLVER_BUDGET = 20_000
+# Every bundled case solves within this (the largest needs about 30,000 situations, ~3 s).
+SOLVER_BUDGET = 60_000
 
 
 @dataclass(frozen=True)
