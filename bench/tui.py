@@ -71,7 +71,7 @@ from simulator.format.loader import load_scenario
 from simulator.frontends.tui.app import make_app
 from simulator.frontends.tui.dialogs import ConfirmDialog
 from simulator.frontends.tui.play import PlayScreen
-from simulator.frontends.tui.view import tactic_keys
+from simulator.format.palette import tactic_keys
 
 async def press_and_time(app, key, done):
     # From the key event to the first frame the compositor hands to the terminal after done().

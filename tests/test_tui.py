@@ -13,15 +13,16 @@ from simulator.engine.engine import Engine
 from simulator.engine.session import Session
 from simulator.engine.session_log import read_log
 from simulator.format.loader import load_scenario
+from simulator.format.palette import palette_order, tactic_keys
+from simulator.frontends.records import best_scores, unfinished
+from simulator.frontends.settings import Settings, load_settings, save_settings
 from simulator.frontends.tui.app import HuikuanApp, make_app
 from simulator.frontends.tui.debrief import DebriefScreen, by_day, course_line
 from simulator.frontends.tui.dialogs import ChoiceDialog, ConfirmDialog, TraineeDialog
 from simulator.frontends.tui.help import HelpScreen
 from simulator.frontends.tui.home import HomeScreen
 from simulator.frontends.tui.play import PlayScreen
-from simulator.frontends.tui.records import best_scores, unfinished
-from simulator.frontends.tui.settings import Settings, load_settings, save_settings
-from simulator.frontends.tui.view import columns, palette, palette_order, tactic_keys
+from simulator.frontends.tui.view import columns, palette
 from simulator.frontends.tui.widgets import Palette
 
 MINIMAL = Path(__file__).parent / "data" / "good" / "minimal.yaml"
@@ -389,7 +390,7 @@ def test_keys_follow_the_grouped_palette() -> None:
 
 
 def test_keys_beyond_nine_skip_the_screen_keys() -> None:
-    from simulator.frontends.tui.view import RESERVED_KEYS, TACTIC_KEYS
+    from simulator.format.palette import RESERVED_KEYS, TACTIC_KEYS
 
     assert not RESERVED_KEYS & set(TACTIC_KEYS)
     assert TACTIC_KEYS[:10] == "1234567890"

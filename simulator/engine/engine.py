@@ -34,9 +34,11 @@ from simulator.format.model import (
     OutcomeKind,
     Tactic,
 )
+from simulator.format.palette import Risk, move_risks
 from simulator.text import Text
 
 ENGINE_VERSION = "1.0"
+NO_RISK = Risk()
 
 
 class UnplayableMove(ValueError):
@@ -78,6 +80,7 @@ class Engine:
             weights.recovery, weights.present_value, weights.relationship, weights.speed
         )
         self.bands = {k: float(v) for k, v in (sc.rubric.bands or DEFAULT_BANDS).items()}
+        self.risks = move_risks(sc)
         # Tokens of finished plays, reused: binding a model's triggers costs more than a step.
         self._idle: list[MachineToken] = []
 
@@ -187,6 +190,10 @@ class Engine:
         if not self.candidates(play, tid):
             return TacticOption(tid, tactic, False, NOT_HERE)
         return TacticOption(tid, tactic, True)
+
+    def risk(self, play: Situation, tid: str) -> Risk:
+        """Why playing `tid` now needs a confirmation (falsy when it does not)."""
+        return self.risks.get((play.state, tid), NO_RISK)
 
     def cues(self, play: Situation) -> list[Text]:
         """Visible mood words: the state's cues and the first mood whose condition holds."""

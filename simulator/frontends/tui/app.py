@@ -13,11 +13,19 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
+from simulator.analysis.review import SOLVER_BUDGET
 from simulator.engine.engine import Engine
 from simulator.engine.session import Session, resume
 from simulator.errors import HuikuanError, ScenarioError
 from simulator.format.catalog import Entry, catalog
 from simulator.format.loader import LoadedScenario, load_scenario
+from simulator.frontends.records import unfinished
+from simulator.frontends.settings import (
+    Settings,
+    default_config_path,
+    load_settings,
+    save_settings,
+)
 from simulator.frontends.tui import messages
 from simulator.frontends.tui.debrief import DebriefScreen
 from simulator.frontends.tui.dialogs import ChoiceDialog, ConfirmDialog, TraineeDialog
@@ -25,16 +33,6 @@ from simulator.frontends.tui.help import HelpScreen
 from simulator.frontends.tui.home import HomeScreen
 from simulator.frontends.tui.i18n import other, tr
 from simulator.frontends.tui.play import PlayScreen
-from simulator.frontends.tui.records import unfinished
-from simulator.frontends.tui.settings import (
-    Settings,
-    default_config_path,
-    load_settings,
-    save_settings,
-)
-
-# Situations the debrief's solver may explore before it gives up on regret (silently).
-SOLVER_BUDGET = 20_000
 
 
 @dataclass(frozen=True)

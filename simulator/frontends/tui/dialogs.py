@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from simulator.frontends.settings import clean_trainee
 from simulator.frontends.tui.i18n import tr
-from simulator.frontends.tui.settings import clean_trainee
 from simulator.frontends.tui.widgets import KeyBar, Prose
 
 Words = Callable[[str], str]

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from simulator.engine.playthrough import Step, TacticOption
 from simulator.engine.session import Session
 from simulator.format.labels import outcome_label
+from simulator.format.palette import tactic_keys
 from simulator.frontends.tui import view
 from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import tr
@@ -60,7 +61,7 @@ class PlayScreen(Screen[None]):
         self.session = session
         self.reveal = reveal
         self.resumed = resumed
-        self.keys = view.tactic_keys(session.engine.scenario)
+        self.keys = tactic_keys(session.engine.scenario)
 
     @property
     def huikuan(self) -> Host:
