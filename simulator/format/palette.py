@@ -38,6 +38,11 @@ class Risk:
     def __bool__(self) -> bool:
         return self.irreversible or self.ends or self.violation
 
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The names of the reasons that hold, in the order a confirmation lists them."""
+        return tuple(k for k in ("irreversible", "ends", "violation") if getattr(self, k))
+
 
 def move_risks(scenario: Scenario) -> dict[tuple[str, str], Risk]:
     """The risk of each (state, tactic) that has one, from the scenario alone.

@@ -120,7 +120,7 @@ class DebriefScreen(Screen[None]):
         session = self.session
         sc = session.engine.scenario
         title = f"{tr(lang, 'debrief')} · {sc.meta.title.get(lang)} · {session.trainee}"
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(Content(title))  # a name is never markup
         self.query_one("#summary", Static).update(self._summary(lang))
         box = self.query_one("#decisions-box")
         box.border_title = tr(lang, "decisions")
