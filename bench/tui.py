@@ -105,7 +105,7 @@ async def play(path, tmp, seed, moves, times):
                 break
             steps = len(screen.session.play.steps)
             moved = lambda: len(screen.session.play.steps) > steps
-            if screen.session.engine.scenario.tactics[move].irreversible:
+            if screen.session.engine.risk(screen.session.play, move):  # asks first
                 await pilot.press(keys[move])
                 assert isinstance(app.screen, ConfirmDialog)
                 times.append(await press_and_time(app, "y", moved))
