@@ -139,6 +139,8 @@ def _play(session: Session, lang: str, reveal: bool) -> None:
         if tactic is None:
             continue
         print_step(engine, session.move(tactic), lang)
+    # The last reply, which no next turn will show.
+    print(f"{w.DEBTOR.get(lang)}: {play.line.get(lang)}")
 
 
 def status(session: Session, lang: str) -> str:
