@@ -71,7 +71,7 @@ from simulator.format.loader import load_scenario
 from simulator.frontends.tui.app import make_app
 from simulator.frontends.tui.dialogs import ConfirmDialog
 from simulator.frontends.tui.play import PlayScreen
-from simulator.frontends.tui.view import tactic_keys
+from simulator.format.palette import tactic_keys
 
 async def press_and_time(app, key, done):
     # From the key event to the first frame the compositor hands to the terminal after done().
@@ -105,7 +105,7 @@ async def play(path, tmp, seed, moves, times):
                 break
             steps = len(screen.session.play.steps)
             moved = lambda: len(screen.session.play.steps) > steps
-            if screen.session.engine.scenario.tactics[move].irreversible:
+            if screen.session.engine.risk(screen.session.play, move):  # asks first
                 await pilot.press(keys[move])
                 assert isinstance(app.screen, ConfirmDialog)
                 times.append(await press_and_time(app, "y", moved))

@@ -16,6 +16,7 @@ from typing import Any
 from simulator.errors import HuikuanError, Problem
 from simulator.grades import passes, shown_score
 from simulator.text import Text
+from simulator.trainee import username
 
 YES, NO = Text(zh="是", en="yes"), Text(zh="否", en="no")
 PASSED, FAILED = Text(zh="通过", en="passed"), Text(zh="未通过", en="failed")
@@ -206,23 +207,35 @@ def item_name(scenario: str) -> str:
     return f"huikuan:{scenario}"
 
 
-def _wide(rows: list[dict[str, Any]]) -> tuple[list[str], dict[str, dict[str, dict[str, Any]]]]:
+def _wide(
+    rows: list[dict[str, Any]], login: Callable[[str], str]
+) -> tuple[list[str], dict[str, tuple[str, dict[str, dict[str, Any]]]]]:
+    """Per LMS username (`login` of the trainee): the display name first seen and one row per
+    scenario. Two spellings of one username ("１００８６" and "10086") are one person; if
+    both played a scenario, the higher score goes (an LMS takes one number per item)."""
     scenarios = sorted({r["scenario"] for r in rows})
-    people: dict[str, dict[str, dict[str, Any]]] = {}
+    people: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {}
     for row in rows:
-        people.setdefault(row["trainee"], {})[row["scenario"]] = row
+        _, done = people.setdefault(login(row["trainee"]), (row["trainee"], {}))
+        held = done.get(row["scenario"])
+        if held is None or (row["score"] or 0) > (held["score"] or 0):
+            done[row["scenario"]] = row
     return scenarios, dict(sorted(people.items()))
 
 
 def to_moodle(rows: list[dict[str, Any]], lang: str = "zh") -> bytes:
-    """Moodle "Import grades → CSV file": Username, then a score and a feedback column per item."""
-    scenarios, people = _wide(rows)
+    """Moodle "Import grades → CSV file": Username, then a score and a feedback column per item.
+
+    Username is the trainee's name normalised for matching (`simulator.trainee.username`);
+    case is kept, since the column may be mapped to a case-sensitive ID number.
+    """
+    scenarios, people = _wide(rows, username)
     head = ["Username"]
     for sid in scenarios:
         head += [item_name(sid), f"{item_name(sid)} feedback"]
     table: list[list[Any]] = [head]
-    for trainee, done in people.items():
-        line: list[Any] = [trainee]
+    for login, (_, done) in people.items():
+        line: list[Any] = [login]
         for sid in scenarios:
             row = done.get(sid)
             line += [row["score"], feedback(row, lang)] if row else ["", ""]
@@ -231,16 +244,19 @@ def to_moodle(rows: list[dict[str, Any]], lang: str = "zh") -> bytes:
 
 
 def to_canvas(rows: list[dict[str, Any]], lang: str = "zh") -> bytes:
-    """Canvas Gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, items, Notes."""
-    scenarios, people = _wide(rows)
+    """Canvas Gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, items, Notes.
+
+    Student is the name as typed; the SIS columns hold it normalised (NFKC, single spaces).
+    """
+    scenarios, people = _wide(rows, username)
     head = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     table: list[list[Any]] = [[*head, *map(item_name, scenarios), "Notes"]]
     table.append(["Points Possible", "", "", "", "", *[MAX_POINTS] * len(scenarios), ""])
-    for trainee, done in people.items():
+    for login, (name, done) in people.items():
         cohort = next((r["cohort"] for r in done.values() if r["cohort"]), "")
         scores = [done[s]["score"] if s in done else "" for s in scenarios]
         notes = " | ".join(f"{item_name(s)}: {feedback(done[s], lang)}" for s in done)
-        table.append([trainee, "", trainee, trainee, cohort, *scores, notes])
+        table.append([name, "", login, login, cohort, *scores, notes])
     return _csv(table)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from simulator.grades import passes
+from simulator.trainee import username
 
 DEFAULT_BASE = "https://huikuan.example"
 # Fixed: the same attempt and step always give the same statement id.
@@ -79,7 +80,8 @@ def statements(row: dict[str, Any], base: str = DEFAULT_BASE) -> list[dict[str, 
     actor = {
         "objectType": "Agent",
         "name": row["trainee"],
-        "account": {"homePage": base, "name": row["trainee"]},
+        # The account is what an LRS matches people on: the LMS username, as Moodle and Canvas get.
+        "account": {"homePage": base, "name": username(row["trainee"])},
     }
     scenario_iri = f"{base}/scenarios/{quote(row['scenario'], safe='')}"
     scenario = {

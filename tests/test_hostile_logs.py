@@ -14,7 +14,7 @@ from bounded import assert_clean, run_bounded
 from test_grade_support import SCENARIOS, make_logs, rewrite
 
 from scoring.gradebook import Gradebook
-from simulator.frontends.tui.records import best_scores
+from simulator.frontends.records import best_scores
 
 
 def _grade(tmp_path: Path, *paths: Path) -> tuple[Any, dict[str, Any]]:

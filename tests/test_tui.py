@@ -13,15 +13,16 @@ from simulator.engine.engine import Engine
 from simulator.engine.session import Session
 from simulator.engine.session_log import read_log
 from simulator.format.loader import load_scenario
+from simulator.format.palette import palette_order, tactic_keys
+from simulator.frontends.records import best_scores, unfinished
+from simulator.frontends.settings import Settings, load_settings, save_settings
 from simulator.frontends.tui.app import HuikuanApp, make_app
 from simulator.frontends.tui.debrief import DebriefScreen, by_day, course_line
 from simulator.frontends.tui.dialogs import ChoiceDialog, ConfirmDialog, TraineeDialog
 from simulator.frontends.tui.help import HelpScreen
 from simulator.frontends.tui.home import HomeScreen
 from simulator.frontends.tui.play import PlayScreen
-from simulator.frontends.tui.records import best_scores, unfinished
-from simulator.frontends.tui.settings import Settings, load_settings, save_settings
-from simulator.frontends.tui.view import columns, palette, palette_order, tactic_keys
+from simulator.frontends.tui.view import columns, palette
 from simulator.frontends.tui.widgets import Palette
 from simulator.grades import shown_score
 
@@ -99,6 +100,9 @@ async def test_home_play_debrief(dirs: dict[str, Path]) -> None:
         while screen.live:  # the seed is drawn afresh from home: ask until it ends
             await pilot.press("1")
             await pilot.pause()
+            if isinstance(app.screen, ConfirmDialog):  # asking now may end the play
+                await pilot.press("y")
+                await settle(pilot, PlayScreen)
         assert "本局结束" in text_of(app, "#over")
         report = screen.session.report
         assert report is not None
@@ -123,14 +127,14 @@ async def test_replay_and_new_seed_from_the_debrief(dirs: dict[str, Path]) -> No
     app = app_for(dirs, MINIMAL, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, PlayScreen)
-        await pilot.press("2", "1", "enter")
+        await pilot.press("2", "1", "y", "enter")  # y: this ask may end the play
         await settle(pilot, DebriefScreen)
         await pilot.press("r")
         await settle(pilot, PlayScreen)
         screen = app.screen
         assert isinstance(screen, PlayScreen)
         assert screen.session.play.seed == 1 and not screen.session.play.steps
-        await pilot.press("2", "1", "enter")
+        await pilot.press("2", "1", "y", "enter")  # y: this ask may end the play
         await settle(pilot, DebriefScreen)
         await pilot.press("n")
         await settle(pilot, PlayScreen)
@@ -160,7 +164,7 @@ async def test_resume_after_a_crash(dirs: dict[str, Path]) -> None:
         assert [s.tactic for s in screen.session.play.steps] == ["probe"]
         assert "客户说明了原因" in text_of(app, "#dossier")
         assert "最近生意不好做啊" in text_of(app, "#transcript")
-        await pilot.press("1")
+        await pilot.press("1", "y")
         await pilot.pause()
         assert screen.session.play.over
     assert len(list(dirs["logs"].glob("*.jsonl"))) == 1
@@ -207,7 +211,7 @@ async def test_language_switch_everywhere(dirs: dict[str, Path]) -> None:
         assert "Test Trading" in text_of(app, "#dossier")
         assert "Business is slow" in text_of(app, "#transcript")
         assert app.screen.query_one("#dossier-box").border_title == "Customer dossier"
-        await pilot.press("2", "1", "enter")
+        await pilot.press("2", "1", "y", "enter")  # y: this ask may end the play
         await settle(pilot, DebriefScreen)
         assert "Recovery rate" in text_of(app, "#summary")
         await pilot.press("l")
@@ -355,10 +359,13 @@ async def test_help_lists_the_keys_and_escape_closes_it(dirs: dict[str, Path]) -
 # --- trainee ------------------------------------------------------------------------------------
 
 
-async def test_trainee_is_asked_once_and_remembered(dirs: dict[str, Path]) -> None:
+async def test_trainee_is_asked_at_every_start_with_the_last_offered(
+    dirs: dict[str, Path],
+) -> None:
     app = app_for(dirs, trainee=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, TraineeDialog)
+        assert "只问一次" not in text_of(app, "#dialog-text")
         await pilot.press(*"lq 10086")  # typed into the field, not taken as keys
         assert app.screen.query_one(Input).value == "lq 10086"
         await pilot.press("enter")
@@ -367,8 +374,70 @@ async def test_trainee_is_asked_once_and_remembered(dirs: dict[str, Path]) -> No
     assert load_settings(dirs["config"]).trainee == "lq 10086"
     again = app_for(dirs, trainee=None)
     async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, TraineeDialog)  # asked again: the PC may have changed hands
+        assert again.screen.query_one(Input).value == "lq 10086"
+        await pilot.press("enter")  # one key confirms the last name
         await settle(pilot, HomeScreen)
         assert again.trainee == "lq 10086"
+
+
+async def test_the_next_trainee_replaces_the_offered_name(dirs: dict[str, Path]) -> None:
+    save_settings(dirs["config"], Settings("张伟", None))
+    app = app_for(dirs, MINIMAL, trainee=None, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, TraineeDialog)
+        app.screen.query_one(Input).value = "  李  娜 "
+        await pilot.press("enter")
+        await settle(pilot, PlayScreen)
+        await pilot.press("2")
+        await pilot.pause()
+    assert read_log(the_log(dirs)).header["trainee"] == "李 娜"
+    assert load_settings(dirs["config"]).trainee == "李 娜"
+
+
+async def test_an_empty_name_is_refused_with_a_message(dirs: dict[str, Path]) -> None:
+    app = app_for(dirs, trainee=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, TraineeDialog)
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TraineeDialog)
+        assert any("empty" in str(n.message) for n in app._notifications)
+
+
+async def test_a_trainee_named_like_markup_plays_to_the_debrief(dirs: dict[str, Path]) -> None:
+    app = app_for(dirs, trainee="[/]")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, HomeScreen)
+        assert "[/]" in text_of(app, "#who")
+        await pilot.press("enter")
+        await settle(pilot, PlayScreen)
+        assert "[/]" in text_of(app, "#title")
+        await pilot.press("3")  # threaten: ends the play, after a confirmation
+        await settle(pilot, ConfirmDialog)
+        await pilot.press("y", "enter")
+        await settle(pilot, DebriefScreen)
+        assert "[/]" in text_of(app, "#title")
+    assert read_log(the_log(dirs)).header["trainee"] == "[/]"
+
+
+async def test_a_move_that_can_end_the_play_asks_first(dirs: dict[str, Path]) -> None:
+    app = app_for(dirs, MINIMAL, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, PlayScreen)
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        await pilot.press("3")  # threaten: a violation that ends in court
+        await settle(pilot, ConfirmDialog)
+        words = text_of(app, "#dialog-text")
+        assert "可能让本局就此结束" in words and "违反催收行为规范" in words
+        await pilot.press("n")
+        await settle(pilot, PlayScreen)
+        assert screen.session.play.steps == []
+        await pilot.press("1")  # asking before the cause is known cannot end anything
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        assert [s.tactic for s in screen.session.play.steps] == ["ask"]
 
 
 # --- pure parts ---------------------------------------------------------------------------------
@@ -394,7 +463,7 @@ def test_keys_follow_the_grouped_palette() -> None:
 
 
 def test_keys_beyond_nine_skip_the_screen_keys() -> None:
-    from simulator.frontends.tui.view import RESERVED_KEYS, TACTIC_KEYS
+    from simulator.format.palette import RESERVED_KEYS, TACTIC_KEYS
 
     assert not RESERVED_KEYS & set(TACTIC_KEYS)
     assert TACTIC_KEYS[:10] == "1234567890"
@@ -441,11 +510,11 @@ def test_without_a_terminal_play_falls_back_to_plain_lines(tmp_path: Path) -> No
     import subprocess
     import sys
 
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "XDG_CONFIG_HOME": str(tmp_path)}
     args = ["play", str(MINIMAL), "--seed", "1", "--trainee", "t1", "--log-dir", str(tmp_path)]
     done = subprocess.run(
         [sys.executable, "-m", "simulator.cli", *args],
-        input="2\n1\n",
+        input="2\n1\ny\n",
         capture_output=True,
         text=True,
         env=env,
@@ -479,7 +548,8 @@ async def test_the_debrief_names_the_source_of_each_note(dirs: dict[str, Path]) 
     app = app_for(dirs, scenario, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, PlayScreen)
-        for key in ("2", "1"):  # probe, then ask: seed 1 pays in full
+        # probe, then ask (it may end the play, so it asks first): seed 1 pays in full
+        for key in ("2", "1", "y"):
             await pilot.press(key)
             await pilot.pause()
         await pilot.press("enter")

@@ -84,6 +84,9 @@ async def test_dossier_twice_then_enter_plays_the_highlighted_tactic(
         assert app.focused is palette
         await pilot.press("enter")
         await pilot.pause()
+        if not screen.session.play.steps:  # a move that may end the play asks first
+            await pilot.press("y")
+            await pilot.pause()
         assert [s.tactic for s in screen.session.play.steps] == [wanted]
 
 
@@ -256,7 +259,7 @@ async def test_the_course_line_is_in_view_at_80x24(tmp_path: Path) -> None:
     app = app_for(tmp_path, MINIMAL, seed=1)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot, PlayScreen)
-        await pilot.press("2", "1", "enter")
+        await pilot.press("2", "1", "y", "enter")  # y: this ask may end the play
         screen = await settle(pilot, DebriefScreen)
         course = screen.query_one("#course", Prose)
         chart = screen.query_one("#chart", Prose)
@@ -270,7 +273,7 @@ async def test_after_the_game_the_dossier_toggle_keeps_a_visible_focus(tmp_path:
     app = app_for(tmp_path, MINIMAL, seed=1)
     async with app.run_test(size=SMALL) as pilot:
         screen = await settle(pilot, PlayScreen)
-        await pilot.press("2", "1")
+        await pilot.press("2", "1", "y")  # probe, ask (it may end the play: confirmed)
         await pilot.pause()
         assert not screen.live
         for _ in range(2):

@@ -84,7 +84,7 @@ def test_debrief(snap_compare: Compare, tmp_path: Path, lang: str, size: str) ->
 
     async def run_before(pilot: Any) -> None:
         await waiting_for(PlayScreen)(pilot)
-        await pilot.press("2", "1", "enter")
+        await pilot.press("2", "1", "y", "enter")  # y: this ask may end the play
         # The solver's regret arrives from a thread; wait for it so the picture is stable.
         await waiting_for(DebriefScreen, lambda s: s.decisions[0].regret is not None)(pilot)
 

@@ -94,3 +94,9 @@ def test_statements_valid_under_ralph_strict_model(rows: list[dict[str, Any]]) -
     )
     for statement in all_statements(rows):
         models.BaseXapiStatement.model_validate(statement)
+
+
+def test_the_account_is_the_normalised_username(rows: list[dict[str, Any]]) -> None:
+    row = {**next(r for r in rows if r["finished"]), "trainee": "１００８６ "}
+    actor = all_statements([row])[0]["actor"]
+    assert actor["account"]["name"] == "10086" and actor["name"] == "１００８６ "

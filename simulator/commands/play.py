@@ -14,6 +14,7 @@ from simulator.analysis.bots import BOTS
 from simulator.engine.session_log import default_log_dir
 from simulator.errors import HuikuanError, Problem
 from simulator.text import Text
+from simulator.trainee import display_name, name_problem
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
@@ -26,7 +27,9 @@ def register(sub: Any) -> None:
     play.add_argument("--seed", type=int, help="the seed (default: a fresh random one)")
     play.add_argument(
         "--trainee",
-        help="trainee name or ID (default: the one saved on this machine; headless: your login)",
+        type=trainee_name,
+        help="trainee name or ID (default: asked at the start, the last one offered; "
+        "headless: your login)",
     )
     play.add_argument("--lang", choices=("zh", "en"), help="language (default zh)")
     play.add_argument("--log-dir", type=Path, help="where to write the session log")
@@ -59,7 +62,13 @@ def register_home(parser: argparse.ArgumentParser) -> None:
     """Options of `huikuan` with no command (the TUI home screen)."""
     home = parser.add_argument_group("home screen (huikuan with no command)")
     home.add_argument("--lang", dest="home_lang", choices=("zh", "en"), help="language")
-    home.add_argument("--trainee", dest="home_trainee", metavar="ID", help="trainee name or ID")
+    home.add_argument(
+        "--trainee",
+        dest="home_trainee",
+        metavar="ID",
+        type=trainee_name,
+        help="trainee name or ID (default: asked at the start, the last one offered)",
+    )
     home.add_argument(
         "--log-dir", dest="home_log_dir", metavar="DIR", type=Path, help="session log directory"
     )
@@ -67,6 +76,17 @@ def register_home(parser: argparse.ArgumentParser) -> None:
         "--scenarios", dest="home_scenarios", metavar="DIR", type=Path, help="extra scenarios"
     )
     home.add_argument("--plain", dest="home_plain", action="store_true", help="no full-screen TUI")
+    home.add_argument(
+        "--reveal", dest="home_reveal", action="store_true", help="trainer view: hidden numbers"
+    )
+
+
+def trainee_name(text: str) -> str:
+    """argparse type: a trainee name as the log keeps it (simulator.trainee), or a clear no."""
+    problem = name_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return display_name(text)
 
 
 def _tty() -> bool:
@@ -77,17 +97,27 @@ def home(args: argparse.Namespace) -> int:
     """`huikuan`: the TUI home screen on a terminal, else the plain-terminal list."""
     if args.home_scenarios is not None and not args.home_scenarios.is_dir():
         raise HuikuanError(Problem(str(args.home_scenarios), "not a directory of scenarios"))
+    log_dir = args.home_log_dir or default_log_dir()
     if args.home_plain or not _tty():
         from simulator.frontends.console import home as plain_home
+        from simulator.frontends.settings import default_config_path
 
-        return plain_home(lang=args.home_lang or "zh")
+        return plain_home(
+            args.home_lang,
+            args.home_trainee,
+            log_dir,
+            args.home_scenarios,
+            default_config_path(),
+            reveal=args.home_reveal,
+        )
     from simulator.frontends.tui.app import make_app
 
     app = make_app(
         trainee=args.home_trainee,
         lang=args.home_lang,
-        log_dir=args.home_log_dir or default_log_dir(),
+        log_dir=log_dir,
         scenarios=args.home_scenarios,
+        reveal=args.home_reveal,
     )
     return app.run() or EXIT_OK
 
@@ -114,14 +144,20 @@ def _play(args: argparse.Namespace) -> int:
             reveal=args.reveal,
         )
         return app.run() or EXIT_OK
+    engine = Engine(loaded)
+    if args.moves is None and args.bot is None:
+        from simulator.frontends.console import ask_trainee, play_interactive
+        from simulator.frontends.settings import default_config_path, load_settings
+
+        config = default_config_path()
+        lang = args.lang or load_settings(config).lang or "zh"
+        trainee = args.trainee or ask_trainee(config, lang)
+        if trainee is None:
+            return EXIT_OK
+        return play_interactive(engine, args.seed, trainee, log_dir, lang, reveal=args.reveal)
     args.lang = args.lang or "zh"
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     trainee = args.trainee or _login()
-    engine = Engine(loaded)
-    if args.moves is None and args.bot is None:
-        from simulator.frontends.console import play_interactive
-
-        return play_interactive(engine, seed, trainee, log_dir, args.lang)
     moves = _moves(args.moves, loaded.scenario.tactics) if args.moves is not None else None
     if moves is not None:
         # A dry run first, so a bad move list writes no log at all.

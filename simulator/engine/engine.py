@@ -31,9 +31,11 @@ from simulator.format.model import (
     OutcomeKind,
     Tactic,
 )
+from simulator.format.palette import Risk, move_risks
 from simulator.text import Text
 
 ENGINE_VERSION = "1.0"
+NO_RISK = Risk()
 
 
 class UnplayableMove(ValueError):
@@ -85,6 +87,7 @@ class Engine:
         )
         self.bands = sc.rubric.grade_bands
         self.reasons = Reasons(loaded)
+        self.risks = move_risks(sc)
         # Tokens of finished plays, reused: binding a model's triggers costs more than a step.
         self._idle: list[MachineToken] = []
 
@@ -197,6 +200,10 @@ class Engine:
             here = tactic.unavailable if tactic.when is None else None
             return TacticOption(tid, tactic, False, here or NOTHING_HERE)
         return TacticOption(tid, tactic, True)
+
+    def risk(self, play: Situation, tid: str) -> Risk:
+        """Why playing `tid` now needs a confirmation (falsy when it does not)."""
+        return self.risks.get((play.state, tid), NO_RISK)
 
     def cues(self, play: Situation) -> list[Text]:
         """Visible mood words: the state's cues and the first mood whose condition holds."""

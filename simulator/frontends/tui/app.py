@@ -13,11 +13,19 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
+from simulator.analysis.review import SOLVER_BUDGET
 from simulator.engine.engine import Engine
 from simulator.engine.session import Session, resume
 from simulator.errors import HuikuanError, ScenarioError
 from simulator.format.catalog import Entry, catalog
 from simulator.format.loader import LoadedScenario, load_scenario
+from simulator.frontends.records import unfinished
+from simulator.frontends.settings import (
+    Settings,
+    default_config_path,
+    load_settings,
+    save_settings,
+)
 from simulator.frontends.tui import messages
 from simulator.frontends.tui.debrief import DebriefScreen
 from simulator.frontends.tui.dialogs import ChoiceDialog, ConfirmDialog, TraineeDialog
@@ -25,17 +33,6 @@ from simulator.frontends.tui.help import HelpScreen
 from simulator.frontends.tui.home import HomeScreen
 from simulator.frontends.tui.i18n import other, tr
 from simulator.frontends.tui.play import PlayScreen
-from simulator.frontends.tui.records import unfinished
-from simulator.frontends.tui.settings import (
-    Settings,
-    default_config_path,
-    load_settings,
-    save_settings,
-)
-
-# Situations the debrief's solver may explore before it gives up on regret (silently).
-# Every bundled case solves within this (the largest needs about 30,000 situations, ~3 s).
-SOLVER_BUDGET = 60_000
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,9 @@ class HuikuanApp(App[int]):
         self.options = options
         self.config_path = options.config_path or default_config_path()
         self.settings = load_settings(self.config_path)
-        self.trainee: str | None = options.trainee or self.settings.trainee
+        # Asked at every start unless given (a workshop PC changes hands); the last one is
+        # offered, so the same trainee confirms with Enter.
+        self.trainee: str | None = options.trainee
         self.set_reactive(HuikuanApp.lang, options.lang or self.settings.lang or "zh")
         self._entries: tuple[list[Entry], list[ScenarioError]] | None = None
         self.engines: dict[str, Engine] = {}
@@ -122,9 +121,10 @@ class HuikuanApp(App[int]):
             await self.push_screen(HomeScreen())
 
     async def ask_trainee(self) -> None:
-        """Ask the trainee's name (needs a worker) and remember it on this machine."""
-        dialog = TraineeDialog(self.trainee, blink=self.options.cursor_blink)
-        name = await self.push_screen(dialog, wait_for_dismiss=True)
+        """Ask who is playing (needs a worker), offering the last name used on this machine."""
+        current = self.trainee or self.settings.trainee
+        dialog = TraineeDialog(current, blink=self.options.cursor_blink)
+        name = await self.push_screen(dialog, wait_for_dismiss=True) or current
         if name:
             self.trainee = name
             self.settings.trainee = name
@@ -176,7 +176,8 @@ class HuikuanApp(App[int]):
                     session = resume(cut.path, engine)
                 except HuikuanError as exc:
                     why = "; ".join(p.message for p in exc.problems)
-                    self.notify(tr(self.lang, "resume_failed", why=why), severity="error")
+                    failed = tr(self.lang, "resume_failed", why=why)
+                    self.notify(failed, severity="error", markup=False)
         if session is None:
             session = self.new_session(loaded, seed)
         await self.show_play(session, resumed=cut is not None and session.play.steps != [])

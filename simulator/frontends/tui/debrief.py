@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -15,11 +14,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from simulator.engine.engine import Engine
+from simulator.analysis.review import course_line, regret, solver_line
 from simulator.engine.playthrough import Playthrough, shown_day
-from simulator.engine.score import Decision, ScoreReport
+from simulator.engine.score import Decision
 from simulator.engine.session import Session
-from simulator.errors import HuikuanError
 from simulator.format.labels import outcome_label
 from simulator.format.model import Scenario
 from simulator.frontends.tui.host import Host, host
@@ -38,37 +36,6 @@ DEBRIEF_KEYS = [
     ("?", "k_help"),
     ("q", "k_quit"),
 ]
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line of moves to compare with: the course's, or the solver's best."""
-
-    moves: tuple[str, ...]
-    score: float
-    grade: str
-    same_cause: bool
-    from_solver: bool = False
-
-
-def replay_line(engine: Engine, seed: int, moves: list[str] | tuple[str, ...]) -> ScoreReport:
-    """Score `moves` from `seed`, stopping at the first one that cannot be played."""
-    return engine.report(engine.replay(seed, moves, lenient=True))
-
-
-def course_line(engine: Engine, play: Playthrough) -> Line | None:
-    """The scenario's scripted "course …" test, preferring one that met the same hidden cause."""
-    tests = [t for t in engine.scenario.tests if t.name.lower().startswith("course")]
-    if not tests:
-        return None
-
-    def cause_of(seed: int) -> str | None:
-        return engine.replay(seed, ()).cause
-
-    same = next((t for t in tests if cause_of(t.seed) == play.cause), None)
-    chosen = same or tests[0]
-    report = replay_line(engine, chosen.seed, chosen.moves)
-    return Line(tuple(chosen.moves), report.score, report.grade, same is not None)
 
 
 def by_day(
@@ -163,24 +130,14 @@ class DebriefScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="regret")
     def _annotate(self) -> None:
-        # A separate engine: the solver never shares a Machine with the screens' replays.
-        try:
-            from simulator.analysis.solver import annotate_regret, solver_for
-
-            engine = Engine(self.session.engine.loaded)
-            solver = solver_for(engine, self.solver_budget)
-            decisions = annotate_regret(engine, self.session.play, solver)
-            best = solver.solve().best_line
-        except HuikuanError:  # too large to solve within the budget: the debrief goes without
-            return
-        self.post_message(self.Annotated(decisions, best))
+        found = regret(self.session.engine, self.session.play, self.solver_budget)
+        if found is not None:  # too large to solve within the budget: the debrief goes without
+            self.post_message(self.Annotated(*found))
 
     def on_debrief_screen_annotated(self, event: Annotated) -> None:
         self.decisions = event.decisions
         if self.line is None and event.best:
-            engine = self.session.engine
-            report = replay_line(engine, self.session.play.seed, event.best)
-            self.line = Line(tuple(event.best), report.score, report.grade, True, True)
+            self.line = solver_line(self.session.engine, self.session.play, event.best)
         self.show_all()
 
     # --- showing --------------------------------------------------------------------------------
@@ -190,7 +147,7 @@ class DebriefScreen(Screen[None]):
         session = self.session
         sc = session.engine.scenario
         title = f"{tr(lang, 'debrief')} · {sc.meta.title.get(lang)} · {session.trainee}"
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(Content(title))  # a name is never markup
         self.query_one("#summary", Static).update(self._summary(lang))
         box = self.query_one("#decisions-box")
         box.border_title = tr(lang, "decisions")

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from simulator.frontends.tui.i18n import tr
-from simulator.frontends.tui.settings import clean_trainee
 from simulator.frontends.tui.widgets import KeyBar, Prose
+from simulator.trainee import MAX_NAME, display_name, name_problem
 
 Words = Callable[[str], str]
 
@@ -42,7 +43,8 @@ class _Dialog(ModalScreen[Any]):
         self.watch(self.app, "lang", self.relabel)
 
     def relabel(self, lang: str) -> None:
-        self.query_one("#dialog-text", Static).update(self.words(lang))
+        # Content, not markup: the words may hold a trainer's tactic name or a file path.
+        self.query_one("#dialog-text", Static).update(Content(self.words(lang)))
         self.query_one("#dialog-keys", KeyBar).show(self.keys, lang)
 
 
@@ -81,7 +83,7 @@ class ChoiceDialog(_Dialog):
 
 
 class TraineeDialog(_Dialog):
-    """Asks the trainee's name or ID; Enter keeps it, Esc keeps the old one (if any)."""
+    """Asks who is playing, the last name filled in: Enter confirms it, Esc keeps it too."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
@@ -91,7 +93,7 @@ class TraineeDialog(_Dialog):
         self.blink = blink
 
     def body(self) -> ComposeResult:
-        field = Input(value=self.current or "", id="trainee-input", max_length=40)
+        field = Input(value=self.current or "", id="trainee-input", max_length=MAX_NAME)
         field.cursor_blink = self.blink
         yield field
 
@@ -102,9 +104,11 @@ class TraineeDialog(_Dialog):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        name = clean_trainee(event.value)
-        if name is not None:
-            self.dismiss(name)
+        problem = name_problem(event.value)
+        if problem:
+            self.notify(problem, severity="error", markup=False)
+            return
+        self.dismiss(display_name(event.value))
 
     def action_cancel(self) -> None:
         if self.current is not None:

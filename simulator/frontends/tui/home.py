@@ -17,10 +17,10 @@ from textual.widgets import DataTable, Static
 from simulator.format.catalog import Entry
 from simulator.format.labels import DEBTOR_LABELS
 from simulator.format.syllabus import COVERAGE
+from simulator.frontends.records import Best, best_scores
 from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import label, tr
 from simulator.frontends.tui.messages import ChangeTrainee, OpenScenario
-from simulator.frontends.tui.records import Best, best_scores
 from simulator.frontends.tui.view import ellipsis, money
 from simulator.frontends.tui.widgets import KeyBar, Prose
 from simulator.grades import shown_score

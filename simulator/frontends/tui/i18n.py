@@ -88,9 +88,12 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
             "The game is over: {outcome}. Press Enter for the debrief.",
         ),
         "refused": ("暂不可用：{reason}", "Not available: {reason}"),
-        "confirm_irreversible": (
-            "「{name}」一旦做出就无法撤回。确定要这样做吗？",
-            "“{name}” cannot be undone. Go ahead?",
+        "confirm_move": ("「{name}」{why}确定要这样做吗？", "“{name}”: {why}Go ahead?"),
+        "why_irreversible": ("一旦做出就无法撤回。", "this cannot be undone. "),
+        "why_ends": ("可能让本局就此结束。", "this may end the play. "),
+        "why_violation": (
+            "可能违反催收行为规范，本次练习将不合格。",
+            "this may break the code of conduct, which fails the attempt. ",
         ),
         "confirm_quit": (
             "现在退出吗？已走的每一步都已保存，下次运行同一命令可以继续。",
@@ -102,8 +105,8 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         ),
         # --- dialogs ----------------------------------------------------------------------------
         "ask_trainee": (
-            "请输入你的姓名或工号（只问一次，保存在这台电脑上）：",
-            "Your name or staff ID (asked once, remembered on this machine):",
+            "谁在练习？回车确认下面的姓名；不是你就改成你的姓名或工号：",
+            "Who is playing? Enter confirms the name below; if it is not you, type yours:",
         ),
         "trainee_placeholder": ("例如：张伟 / 10086", "e.g. Zhang Wei / 10086"),
         "resume_found": (

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.css.scalar import Scalar
 from textual.events import Key
 from textual.message import Message
@@ -17,6 +18,7 @@ from textual.widgets import Static
 from simulator.engine.playthrough import Step, TacticOption
 from simulator.engine.session import Session
 from simulator.format.labels import outcome_label
+from simulator.format.palette import tactic_keys
 from simulator.frontends.tui import view
 from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import tr
@@ -61,7 +63,7 @@ class PlayScreen(Screen[None]):
         self.session = session
         self.reveal = reveal
         self.resumed = resumed
-        self.keys = view.tactic_keys(session.engine.scenario)
+        self.keys = tactic_keys(session.engine.scenario)
 
     @property
     def huikuan(self) -> Host:
@@ -110,8 +112,9 @@ class PlayScreen(Screen[None]):
         lang = self.huikuan.lang
         session, play = self.session, self.session.play
         sc = session.engine.scenario
+        # Content, not a str: a name like "[/]" is the trainee's, never markup.
         self.query_one("#title", Static).update(
-            f"{sc.meta.title.get(lang)}  ·  {tr(lang, 'trainee')}: {session.trainee}"
+            Content(f"{sc.meta.title.get(lang)}  ·  {tr(lang, 'trainee')}: {session.trainee}")
         )
         self.query_one(StatusBar).show(view.status_line(session, lang))
         if self.reveal:
@@ -230,7 +233,8 @@ class PlayScreen(Screen[None]):
         self._show_detail(event.tactic)
 
     def choose(self, tactic: str) -> None:
-        """Play `tactic` if it can be played now; ask first when it cannot be undone."""
+        """Play `tactic` if it can be played now; ask first when it cannot be undone, may end
+        the play or may break the code of conduct (the engine's `risk`, from the scenario)."""
         from simulator.frontends.tui.dialogs import ConfirmDialog
 
         option = self._option(tactic)
@@ -240,16 +244,21 @@ class PlayScreen(Screen[None]):
         if not option.available:
             reason = option.reason.get(lang) if option.reason else ""
             self.app.bell()
-            self.notify(tr(lang, "refused", reason=reason), severity="warning", timeout=3)
+            refused = tr(lang, "refused", reason=reason)
+            self.notify(refused, severity="warning", timeout=3, markup=False)
             return
-        if option.tactic.irreversible:
+        risk = self.session.engine.risk(self.session.play, tactic)
+        if risk:
             name = option.tactic.name
 
             def answer(yes: bool | None) -> None:
                 if yes:
                     self._move(tactic)
 
-            words = lambda lang: tr(lang, "confirm_irreversible", name=name.get(lang))  # noqa: E731
+            def words(lang: str) -> str:
+                reasons = "".join(tr(lang, f"why_{k}") for k in risk.reasons)
+                return tr(lang, "confirm_move", name=name.get(lang), why=reasons)
+
             self.app.push_screen(ConfirmDialog(words), answer)
             return
         self._move(tactic)

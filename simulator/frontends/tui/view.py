@@ -21,10 +21,6 @@ from simulator.format.model import Category, Scenario
 from simulator.frontends.tui.i18n import label, tr
 from simulator.text import COLON, LIST_SEP
 
-# Keys for tactics beyond the ninth: zero, then letters the screens do not use for themselves.
-TACTIC_KEYS = "1234567890abcefgijkmnoprstuvwxyz"
-RESERVED_KEYS = frozenset("dhlq")
-
 
 @dataclass(frozen=True)
 class PaletteEntry:
@@ -37,20 +33,6 @@ class PaletteEntry:
 
 def money(value: float) -> str:
     return f"¥{value:,.0f}"
-
-
-def palette_order(scenario: Scenario) -> list[str]:
-    """Tactic ids grouped by category, categories in the order the scenario first uses them."""
-    groups: dict[Category, list[str]] = {}
-    for tid, tactic in scenario.tactics.items():
-        groups.setdefault(tactic.category, []).append(tid)
-    return [tid for ids in groups.values() for tid in ids]
-
-
-def tactic_keys(scenario: Scenario) -> dict[str, str]:
-    """The key that plays each tactic: 1–9, 0, then letters, in palette order."""
-    order = palette_order(scenario)
-    return {key: tid for key, tid in zip(TACTIC_KEYS, order, strict=False)}
 
 
 def palette(options: list[TacticOption], keys: dict[str, str]) -> list[PaletteEntry]:

@@ -1,4 +1,4 @@
-"""What the TUI remembers on this machine: the trainee and the language (a platformdirs file)."""
+"""What this machine remembers for both front ends: the last trainee and the language."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_TRAINEE = 40
+from simulator.trainee import display_name, name_problem
 
 
 def default_config_path() -> Path:
@@ -54,6 +54,5 @@ def save_settings(path: Path, settings: Settings) -> bool:
 
 
 def clean_trainee(text: str) -> str | None:
-    """A trainee name or ID as typed, trimmed; None if there is nothing left."""
-    cleaned = " ".join(text.split())[:MAX_TRAINEE]
-    return cleaned or None
+    """A trainee name or ID as typed, trimmed; None if it is not a valid name."""
+    return None if name_problem(text) else display_name(text)
