@@ -193,3 +193,14 @@ def test_an_unstorable_value_costs_only_its_log(tmp_path: Path) -> None:
     found = book.ingest(verdicts)
     assert found.statuses["unreadable"] == 1 and found.statuses["verified"] == 1
     assert book.count() == 1
+
+
+def test_a_log_file_name_with_control_characters_is_printed_escaped(tmp_path: Path) -> None:
+    [log] = _good_and(tmp_path, 1)
+    named = log.with_name("evil\x1b[2J\rname.jsonl")
+    log.rename(named)
+    rewrite(named, lambda records: records[-1]["report"].update(score=100.0))
+    run, found = _grade(tmp_path, named)
+    assert found["statuses"] == {"tampered": 1}
+    # assert_clean has checked that no raw control character reached the terminal.
+    assert "evil\\x1b[2J\\rname.jsonl" in run.err
