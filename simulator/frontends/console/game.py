@@ -15,13 +15,13 @@ from simulator.format.labels import CATEGORY_LABELS, DEBTOR_LABELS
 from simulator.format.palette import Risk, tactic_keys
 from simulator.frontends.console import words as w
 from simulator.frontends.console.lines import (
-    money,
     pad,
     print_debrief,
     print_dossier,
     print_facts,
     print_step,
 )
+from simulator.frontends.decisions import money
 from simulator.frontends.records import unfinished
 from simulator.frontends.settings import Settings, load_settings, save_settings
 from simulator.text import LIST_SEP

@@ -11,6 +11,7 @@ from simulator.engine.score import Decision
 from simulator.engine.session import Session
 from simulator.format.labels import outcome_label
 from simulator.frontends.console import words as w
+from simulator.frontends.decisions import effects, learned, money
 from simulator.grades import shown_score
 from simulator.text import LIST_SEP
 
@@ -22,10 +23,6 @@ def width(text: str) -> int:
 
 def pad(text: str, cells: int) -> str:
     return text + " " * max(0, cells - width(text))
-
-
-def money(value: float) -> str:
-    return f"¥{value:,.0f}"
 
 
 def print_dossier(engine: Engine, play: Playthrough, lang: str) -> None:
@@ -63,7 +60,7 @@ def print_step(engine: Engine, step: Step, lang: str) -> None:
     if step.secured > 0:
         print("  ✎ " + w.PROMISED.get(lang).format(amount=money(step.secured)))
     for fact in step.revealed:
-        print("  ✓ " + w.LEARNED.get(lang).format(fact=sc.facts[fact].get(lang)))
+        print("  ✓ " + learned(sc, fact, lang))
     if step.violation is not None:
         print("  ✗ " + w.VIOLATION.get(lang).format(text=step.violation.get(lang)))
 
@@ -137,16 +134,9 @@ def print_decision(engine: Engine, number: int, d: Decision, step: Step, lang: s
     sc = engine.scenario
     name = sc.tactics[d.tactic].name.get(lang)
     print(f"{number}. {w.DAY.get(lang).format(n=shown_day(d.day, sc.deadline_days))} {name}")
-    effects: list[str] = []
-    if d.paid:
-        effects.append(f"+{money(d.paid)}")
-    if d.secured:
-        effects.append("✎ " + money(d.secured))
-    if d.relationship_change:
-        effects.append(w.REL_CHANGE.get(lang).format(delta=d.relationship_change))
-    effects += [w.LEARNED.get(lang).format(fact=sc.facts[f].get(lang)) for f in d.revealed]
-    if effects:
-        print("   " + " · ".join(effects))
+    caused = effects(d, sc, lang)
+    if caused:
+        print("   " + " · ".join(caused))
     print(f"   {w.DEBTOR.get(lang)}: {step.reply.get(lang)}")
     if d.violation:
         print("   ✗ " + w.VIOLATION.get(lang).format(text=d.violation.get(lang, "")))

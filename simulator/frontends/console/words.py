@@ -14,7 +14,6 @@ SCORE = Text(zh="得分 {score} ({grade})", en="score {score} ({grade})")
 LOG = Text(zh="日志：", en="log: ")
 RECEIVED = Text(zh="收到回款 {amount}", en="received {amount}")
 PROMISED = Text(zh="对方书面承诺 {amount}", en="promised in writing {amount}")
-LEARNED = Text(zh="了解到：{fact}", en="learned: {fact}")
 VIOLATION = Text(zh="违规：{text}", en="violation: {text}")
 FACTS = Text(zh="已了解的情况：", en="Facts learned: ")
 NO_FACTS = Text(zh="（尚无）", en="(none yet)")
@@ -83,7 +82,6 @@ CAUSE = Text(zh="本局的真实原因：{cause}", en="The hidden cause this tim
 FAILED_CONDUCT = Text(
     zh="有违规行为，本次练习不合格。", en="A conduct violation fails the attempt."
 )
-REL_CHANGE = Text(zh="关系 {delta:+.0f}", en="relationship {delta:+.0f}")
 REGRET = Text(zh="遗憾值 {r:.1f}，更好的选择：{best}", en="regret {r:.1f}, better: {best}")
 BEST_MOVE = Text(zh="最佳选择", en="the best move")
 COURSE = Text(zh="课程推荐路线", en="The course's line")

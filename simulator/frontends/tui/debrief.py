@@ -20,6 +20,7 @@ from simulator.engine.score import Decision
 from simulator.engine.session import Session
 from simulator.format.labels import outcome_label
 from simulator.format.model import Scenario
+from simulator.frontends.decisions import effects
 from simulator.frontends.tui.host import Host, host
 from simulator.frontends.tui.i18n import label, tr
 from simulator.frontends.tui.messages import GoHome, PlayAgain
@@ -240,15 +241,8 @@ class DebriefScreen(Screen[None]):
             day = shown_day(d.day, sc.deadline_days)
             parts += [(f"{number}. ", "bold"), (tr(lang, "day", d=day), "dim"), " "]
             parts += [(name, "bold"), "\n   "]
-            effects: list[str] = []
-            if d.paid:
-                effects.append(f"+{money(d.paid)}")
-            if d.secured:
-                effects.append("✎ " + money(d.secured))
-            if d.relationship_change:
-                effects.append(tr(lang, "rel_change", delta=d.relationship_change))
-            effects += [tr(lang, "learned", fact=sc.facts[f].get(lang)) for f in d.revealed]
-            parts.append((" · ".join(effects) + "\n   " if effects else "", "$text-success"))
+            caused = effects(d, sc, lang)
+            parts.append((" · ".join(caused) + "\n   " if caused else "", "$text-success"))
             parts += [
                 (label(lang, "debtor"), "dim"),
                 (f"{step.reply.get(lang)}\n", "italic dim"),

@@ -134,7 +134,6 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "cause": ("本局的真实原因", "The hidden cause this time"),
         "decisions": ("每一步", "Your decisions"),
         "no_decisions": ("（没有走任何一步）", "(no moves made)"),
-        "rel_change": ("关系 {delta:+.0f}", "relationship {delta:+.0f}"),
         "regret": (
             "这一步本身的得失见上；但按你当时掌握的情况，「{best}」平均能多得 {r} 分",
             "The note above is about this move; from what you knew then, "
