@@ -67,6 +67,11 @@ def register_home(parser: argparse.ArgumentParser) -> None:
         "--scenarios", dest="home_scenarios", metavar="DIR", type=Path, help="extra scenarios"
     )
     home.add_argument("--plain", dest="home_plain", action="store_true", help="no full-screen TUI")
+    # What `huikuan serve` runs for each browser (textual-serve's pipes are not a terminal): the
+    # name asked every time, nothing remembered on the shared machine.
+    home.add_argument(
+        "--workshop", dest="home_workshop", action="store_true", help=argparse.SUPPRESS
+    )
 
 
 def _tty() -> bool:
@@ -77,7 +82,7 @@ def home(args: argparse.Namespace) -> int:
     """`huikuan`: the TUI home screen on a terminal, else the plain-terminal list."""
     if args.home_scenarios is not None and not args.home_scenarios.is_dir():
         raise HuikuanError(Problem(str(args.home_scenarios), "not a directory of scenarios"))
-    if args.home_plain or not _tty():
+    if args.home_plain or not (_tty() or args.home_workshop):
         from simulator.frontends.console import home as plain_home
 
         return plain_home(lang=args.home_lang or "zh")
@@ -88,6 +93,7 @@ def home(args: argparse.Namespace) -> int:
         lang=args.home_lang,
         log_dir=args.home_log_dir or default_log_dir(),
         scenarios=args.home_scenarios,
+        workshop=args.home_workshop,
     )
     return app.run() or EXIT_OK
 

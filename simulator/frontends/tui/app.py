@@ -25,7 +25,7 @@ from simulator.frontends.tui.help import HelpScreen
 from simulator.frontends.tui.home import HomeScreen
 from simulator.frontends.tui.i18n import other, tr
 from simulator.frontends.tui.play import PlayScreen
-from simulator.frontends.tui.records import unfinished
+from simulator.frontends.tui.records import latest_unfinished, unfinished
 from simulator.frontends.tui.settings import (
     Settings,
     default_config_path,
@@ -53,6 +53,9 @@ class Options:
     reveal: bool = False
     cursor_blink: bool = True
     solver_budget: int = SOLVER_BUDGET
+    # A browser of `huikuan serve`: the machine is shared, so the name is asked every time and
+    # nothing is remembered; an unfinished play of the name given is offered for resuming.
+    workshop: bool = False
 
 
 class HuikuanApp(App[int]):
@@ -74,7 +77,7 @@ class HuikuanApp(App[int]):
         super().__init__()
         self.options = options
         self.config_path = options.config_path or default_config_path()
-        self.settings = load_settings(self.config_path)
+        self.settings = Settings() if options.workshop else load_settings(self.config_path)
         self.trainee: str | None = options.trainee or self.settings.trainee
         self.set_reactive(HuikuanApp.lang, options.lang or self.settings.lang or "zh")
         self._entries: tuple[list[Entry], list[ScenarioError]] | None = None
@@ -115,6 +118,8 @@ class HuikuanApp(App[int]):
     async def _begin(self) -> None:
         if self.trainee is None:
             await self.ask_trainee()
+        if self.options.workshop and await self._offer_latest():
+            return
         if self.options.scenario is not None:
             await self._open(self.scenario(), self.options.seed)
         else:
@@ -122,12 +127,46 @@ class HuikuanApp(App[int]):
 
     async def ask_trainee(self) -> None:
         """Ask the trainee's name (needs a worker) and remember it on this machine."""
-        dialog = TraineeDialog(self.trainee, blink=self.options.cursor_blink)
+        ask = "ask_trainee_workshop" if self.options.workshop else "ask_trainee"
+        dialog = TraineeDialog(self.trainee, blink=self.options.cursor_blink, ask=ask)
         name = await self.push_screen(dialog, wait_for_dismiss=True)
         if name:
             self.trainee = name
             self.settings.trainee = name
+            self._save()
+
+    def _save(self) -> None:
+        if not self.options.workshop:
             save_settings(self.config_path, self.settings)
+
+    async def _offer_latest(self) -> bool:
+        """Offer the trainee's latest unfinished play (any scenario); True if it was resumed."""
+        latest = latest_unfinished(self.options.log_dir, self.trainee or "trainee")
+        if latest is None:
+            return False
+        scenario, sha256, cut = latest
+        found = [e for e in self.entries()[0] if e.id == scenario and e.loaded.sha256 == sha256]
+        if not found:
+            return False
+        loaded = found[0].loaded
+        title = loaded.scenario.meta.title
+
+        def words(lang: str) -> str:
+            return tr(
+                lang, "resume_found", title=title.get(lang), n=cut.moves, d=cut.day, seed=cut.seed
+            )
+
+        dialog = ChoiceDialog(words, [("r", "resume", "resume"), ("n", "new", "start_over")])
+        if await self.push_screen(dialog, wait_for_dismiss=True) != "resume":
+            return False
+        try:
+            session = resume(cut.path, self.engine(loaded))
+        except HuikuanError as exc:
+            why = "; ".join(p.message for p in exc.problems)
+            self.notify(tr(self.lang, "resume_failed", why=why), severity="error")
+            return False
+        await self.show_play(session, resumed=True)
+        return True
 
     def entries(self) -> tuple[list[Entry], list[ScenarioError]]:
         """The scenarios to list: bundled ones, then those under --scenarios (loaded once)."""
@@ -231,7 +270,7 @@ class HuikuanApp(App[int]):
     def action_toggle_lang(self) -> None:
         self.lang = other(self.lang)
         self.settings.lang = self.lang
-        save_settings(self.config_path, self.settings)
+        self._save()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -265,6 +304,7 @@ def make_app(
     reveal: bool = False,
     cursor_blink: bool = True,
     solver_budget: int = SOLVER_BUDGET,
+    workshop: bool = False,
 ) -> HuikuanApp:
     """The one way to build the app: home when `scenario` is None, else that scenario's play."""
     return HuikuanApp(
@@ -280,6 +320,7 @@ def make_app(
             reveal=reveal,
             cursor_blink=cursor_blink,
             solver_budget=solver_budget,
+            workshop=workshop,
         )
     )
 

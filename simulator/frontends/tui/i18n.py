@@ -41,6 +41,7 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "k_lang": ("English", "中文"),
         "k_help": ("帮助", "Help"),
         "k_quit": ("退出", "Quit"),
+        "k_refresh": ("刷新", "Refresh"),
         "k_back": ("返回", "Back"),
         "k_tactic": ("出招", "Tactic"),
         "k_choose": ("选择", "Choose"),
@@ -102,6 +103,10 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "ask_trainee": (
             "请输入你的姓名或工号（只问一次，保存在这台电脑上）：",
             "Your name or staff ID (asked once, remembered on this machine):",
+        ),
+        "ask_trainee_workshop": (
+            "请输入你的姓名或工号（这台电脑不会记住；输入同一个名字可以继续上次的练习）：",
+            "Your name or staff ID (not remembered here; the same name resumes an unfinished play):",
         ),
         "trainee_placeholder": ("例如：张伟 / 10086", "e.g. Zhang Wei / 10086"),
         "resume_found": (

@@ -1,0 +1,126 @@
+"""The trainer's board in a terminal (`huikuan board --log-dir DIR`): the web board's figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from simulator.frontends.board import LABELS, Board, Figures
+from simulator.frontends.tui.i18n import other
+from simulator.frontends.tui.widgets import KeyBar
+
+# The logs are read again this often (seconds); an unchanged file is not re-read.
+REFRESH_S = 2.0
+TRAINEE_COLUMNS = ("trainee", "scenario", "day", "recovered", "relationship", "status", "score",
+                   "grade", "plays")  # fmt: skip
+SCENARIO_COLUMNS = ("scenario", "people", "finished", "mean", "first", "mistake")
+
+
+def _most(found: object, lang: str) -> str:
+    if not isinstance(found, tuple):
+        return "—"
+    text, n = found
+    return f"{text.get(lang)} ×{n}"
+
+
+class BoardScreen(Screen[None]):
+    """Per-trainee rows and per-scenario figures, re-read from the logs every few seconds."""
+
+    CSS_PATH = "board.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "toggle_lang", show=False),
+        Binding("r", "refresh_now", show=False),
+        Binding("q", "quit", show=False),
+    ]
+
+    def __init__(self, board: Board, lang: str = "zh", refresh_s: float = REFRESH_S) -> None:
+        super().__init__()
+        self.board = board
+        self.lang = lang
+        self.refresh_s = refresh_s
+        self.shown: Figures | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-title")
+        with VerticalScroll():
+            yield Static(id="trainees-title", classes="section")
+            yield DataTable(id="trainees", cursor_type="none", zebra_stripes=True)
+            yield Static(id="scenarios-title", classes="section")
+            yield DataTable(id="scenarios", cursor_type="none", zebra_stripes=True)
+            yield Static(id="board-note")
+        yield KeyBar(id="board-keys")
+
+    def on_mount(self) -> None:
+        self.refresh_figures()
+        self.set_interval(self.refresh_s, self.refresh_figures)
+
+    @work(thread=True, exclusive=True, group="board")
+    def refresh_figures(self) -> None:
+        figures = self.board.figures()
+        self.app.call_from_thread(self.show, figures)
+
+    def show(self, figures: Figures) -> None:
+        self.shown = figures
+        lang = self.lang
+        self.query_one("#board-title", Static).update(
+            f"{LABELS['title'].get(lang)} · {self.board.log_dir}"
+        )
+        rows = self.query_one("#trainees", DataTable)
+        rows.clear(columns=True)
+        rows.add_columns(*(LABELS[c].get(lang) for c in TRAINEE_COLUMNS))
+        for r in figures.trainees:
+            status = LABELS["finished" if r.finished else "playing"].get(lang)
+            money = f"{r.recovered:,.0f}" + (f" / {r.debt:,.0f}" if r.debt else "")
+            relation = "—" if r.relationship is None else f"{r.relationship:.0f}"
+            score = "" if r.score is None else f"{r.score:.1f}"
+            rows.add_row(r.trainee, r.title.get(lang), str(r.day), money, relation, status,
+                         score, r.grade or "", str(r.plays))  # fmt: skip
+        sums = self.query_one("#scenarios", DataTable)
+        sums.clear(columns=True)
+        sums.add_columns(*(LABELS[c].get(lang) for c in SCENARIO_COLUMNS))
+        for s in figures.scenarios:
+            mean = "—" if s.mean_score is None else f"{s.mean_score:.1f}"
+            sums.add_row(s.title.get(lang), str(s.trainees), f"{s.finished} / {s.plays}", mean,
+                         _most(s.first_move, lang), _most(s.mistake, lang))  # fmt: skip
+        count = f" ({len(figures.trainees)})" if figures.trainees else ""
+        self.query_one("#trainees-title", Static).update(LABELS["trainees"].get(lang) + count)
+        self.query_one("#scenarios-title", Static).update(LABELS["scenarios"].get(lang))
+        note = LABELS["mistake_is"].get(lang) if figures.trainees else LABELS["none"].get(lang)
+        note += f"\n{LABELS['updated'].get(lang)} {datetime.now():%H:%M:%S}"
+        if figures.unreadable:
+            note += f" · {figures.unreadable} {LABELS['unreadable'].get(lang)}"
+        self.query_one("#board-note", Static).update(note)
+        keys = [("r", "k_refresh"), ("l", "k_lang"), ("q", "k_quit")]
+        self.query_one("#board-keys", KeyBar).show(keys, lang)
+
+    def action_toggle_lang(self) -> None:
+        self.lang = other(self.lang)
+        if self.shown is not None:
+            self.show(self.shown)
+
+    def action_refresh_now(self) -> None:
+        self.refresh_figures()
+
+    async def action_quit(self) -> None:
+        self.app.exit(0)
+
+
+class BoardApp(App[int]):
+    """Only the board: the trainer's terminal beside `huikuan serve`."""
+
+    TITLE = "huikuan board"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, board: Board, lang: str = "zh", refresh_s: float = REFRESH_S) -> None:
+        super().__init__()
+        self.board_screen = BoardScreen(board, lang, refresh_s)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.board_screen)
