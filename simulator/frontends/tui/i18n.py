@@ -106,7 +106,7 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         ),
         "ask_trainee_workshop": (
             "请输入你的姓名或工号（这台电脑不会记住；输入同一个名字可以继续上次的练习）：",
-            "Your name or staff ID (not remembered here; the same name resumes an unfinished play):",
+            "Your name or staff ID (not remembered here; the same name resumes a play):",
         ),
         "trainee_placeholder": ("例如：张伟 / 10086", "e.g. Zhang Wei / 10086"),
         "resume_found": (
