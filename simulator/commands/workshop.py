@@ -26,7 +26,7 @@ def _positive(text: str) -> int:
 
 
 def _port(text: str) -> int:
-    value = _positive(text) if text.isdigit() else -1
+    value = int(text) if text.isdigit() and len(text) <= 5 else -1
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"not a port (1-65535): {text!r}")
     return value

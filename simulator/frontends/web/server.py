@@ -4,7 +4,9 @@ and the trainer's board."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import shlex
 import sys
 import time
@@ -29,6 +31,8 @@ log = logging.getLogger("huikuan.serve")
 TEMPLATES = Path(__file__).parent / "templates"
 # The board re-reads the logs at most this often, however many trainers watch it.
 BOARD_CACHE_S = 1.0
+# How long one app may take to draw before the next one starts anyway.
+START_WAIT_S = 5.0
 ENDED = Text(zh="本次会话已结束（进度已保存）。", en="Session ended (your progress is saved).")
 RESTART = Text(zh="重新打开", en="Open again")
 
@@ -71,6 +75,7 @@ class WorkshopServer(Server):
         # Our copy of textual-serve's page (no web font fetched from the internet).
         self.templates_path = TEMPLATES
         self.sessions = 0
+        self._starting = asyncio.Semaphore(max(1, os.cpu_count() or 1))
         self.started = 0
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._board = Board(workshop.log_dir, workshop.scenarios)
@@ -124,17 +129,31 @@ class WorkshopServer(Server):
         try:
             # As textual-serve's own handler does, with the socket kept for a clean shutdown.
             await websocket.prepare(request)
+            drawn = asyncio.Event()
+
+            async def write_bytes(data: bytes) -> None:
+                drawn.set()
+                await websocket.send_bytes(data)
+
             service = AppService(
                 self.command,
-                write_bytes=websocket.send_bytes,
+                write_bytes=write_bytes,
                 write_str=websocket.send_str,
                 close=lambda: _close(websocket),
                 download_manager=self.download_manager,
                 debug=self.debug,
             )
             width = _int(request.query.get("width", "80"), 80)
-            await service.start(width, _int(request.query.get("height", "24"), 24))
-            await self._process_messages(websocket, service)
+            height = _int(request.query.get("height", "24"), 24)
+            # A room opening the page at once starts its apps a few at a time: each then draws
+            # its first screen in a fraction of a second, instead of all of them sharing the
+            # cores and all drawing late.
+            async with self._starting:
+                await service.start(width, height)
+                messages = asyncio.ensure_future(self._process_messages(websocket, service))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(drawn.wait(), START_WAIT_S)
+            await messages
         except asyncio.CancelledError:
             await websocket.close()
         except Exception as error:  # a broken browser must not take the workshop down
