@@ -33,6 +33,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 BOARD_CACHE_S = 1.0
 # How long one app may take to draw before the next one starts anyway.
 START_WAIT_S = 5.0
+# How long an app may take to quit when its tab closes before it is killed.
+STOP_WAIT_S = 10.0
 ENDED = Text(zh="本次会话已结束（进度已保存）。", en="Session ended (your progress is saved).")
 RESTART = Text(zh="重新打开", en="Open again")
 
@@ -160,7 +162,7 @@ class WorkshopServer(Server):
             log.warning("session ended: %r", error)
         finally:
             if service is not None:
-                await service.stop()
+                await _stop(service)
             self.sessions -= 1
         return websocket
 
@@ -195,6 +197,16 @@ class WorkshopServer(Server):
     def application(self) -> Any:
         """The aiohttp application (a coroutine), for `web.run_app` or a test server."""
         return self._make_app()
+
+
+async def _stop(service: AppService) -> None:
+    """Ask the app to quit (its log is whole after every move); kill it if it does not."""
+    try:
+        await asyncio.wait_for(service.stop(), STOP_WAIT_S)
+    except TimeoutError:
+        process = service._process
+        if process is not None and process.returncode is None:
+            process.kill()
 
 
 async def _close(websocket: web.WebSocketResponse) -> None:
