@@ -111,6 +111,7 @@ class Board:
         self._cache: dict[Path, tuple[tuple[int, int], LogContents | None]] = {}
         self._titles: dict[str, Text] = {}
         self._tactics: dict[tuple[str, str], Text] = {}
+        self._debts: dict[str, float] = {}
         try:
             entries, _ = catalog(scenarios, bundled=bundled)
         except HuikuanError:
@@ -118,6 +119,7 @@ class Board:
         for entry in entries:
             scenario = entry.loaded.scenario
             self._titles[entry.id] = scenario.meta.title
+            self._debts[entry.id] = float(scenario.dossier.amount_owed)
             for tactic_id, tactic in scenario.tactics.items():
                 self._tactics[entry.id, tactic_id] = tactic.name
 
@@ -194,7 +196,7 @@ class Board:
             plays=plays,
             day=int(day),
             recovered=recovered,
-            debt=_number(report.get("debt")),
+            debt=_number(report.get("debt")) or self._debts.get(scenario),
             relationship=relationship,
             finished=finished,
             score=_number(report.get("score")) if finished else None,
