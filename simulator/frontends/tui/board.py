@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,16 +19,26 @@ from simulator.frontends.tui.widgets import KeyBar
 
 # The logs are read again this often (seconds); an unchanged file is not re-read.
 REFRESH_S = 2.0
-TRAINEE_COLUMNS = ("trainee", "scenario", "day", "recovered", "relationship", "status", "score",
-                   "grade", "plays")  # fmt: skip
+# What the trainer looks for first comes first; the long scenario title last (80 columns).
+TRAINEE_COLUMNS = ("trainee", "status", "score", "grade", "day", "recovered", "relationship",
+                   "plays", "scenario")  # fmt: skip
 SCENARIO_COLUMNS = ("scenario", "people", "finished", "mean", "first", "mistake")
+
+
+def _crop(text: str, cells: int) -> str:
+    """`text` in at most `cells` terminal cells (CJK takes two), with … when cut."""
+    if cell_len(text) <= cells:
+        return text
+    while cell_len(text) > cells - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def _most(found: object, lang: str) -> str:
     if not isinstance(found, tuple):
         return "—"
     text, n = found
-    return f"{text.get(lang)} ×{n}"
+    return f"{_crop(text.get(lang), 22)} ×{n}"
 
 
 class BoardScreen(Screen[None]):
@@ -80,15 +91,16 @@ class BoardScreen(Screen[None]):
             money = f"{r.recovered:,.0f}" + (f" / {r.debt:,.0f}" if r.debt else "")
             relation = "—" if r.relationship is None else f"{r.relationship:.0f}"
             score = "" if r.score is None else f"{r.score:.1f}"
-            rows.add_row(r.trainee, r.title.get(lang), str(r.day), money, relation, status,
-                         score, r.grade or "", str(r.plays))  # fmt: skip
+            rows.add_row(r.trainee, status, score, r.grade or "", str(r.day), money, relation,
+                         str(r.plays), r.title.get(lang))  # fmt: skip
         sums = self.query_one("#scenarios", DataTable)
         sums.clear(columns=True)
         sums.add_columns(*(LABELS[c].get(lang) for c in SCENARIO_COLUMNS))
         for s in figures.scenarios:
             mean = "—" if s.mean_score is None else f"{s.mean_score:.1f}"
-            sums.add_row(s.title.get(lang), str(s.trainees), f"{s.finished} / {s.plays}", mean,
-                         _most(s.first_move, lang), _most(s.mistake, lang))  # fmt: skip
+            title, done = _crop(s.title.get(lang), 20), f"{s.finished} / {s.plays}"
+            sums.add_row(title, str(s.trainees), done, mean, _most(s.first_move, lang),
+                         _most(s.mistake, lang))  # fmt: skip
         count = f" ({len(figures.trainees)})" if figures.trainees else ""
         self.query_one("#trainees-title", Static).update(LABELS["trainees"].get(lang) + count)
         self.query_one("#scenarios-title", Static).update(LABELS["scenarios"].get(lang))
