@@ -264,12 +264,12 @@ async def test_a_browser_session_logs_into_the_log_dir_and_resumes(tmp_path: Pat
         await answer(browser, "r", "直接催款")
         await browser.type("1")
         for _ in range(300):
-            if read_log(path).complete:
+            if len(read_log(path).steps) == 2:
                 break
             await asyncio.sleep(0.1)
             # This tab stays open: stopping the server closes it and its app.
     assert list(logs.glob("*.jsonl")) == [path]
-    finished = read_log(path)
-    assert finished.complete and finished.moves == ["probe", "ask"]
+    # The seed is drawn fresh, so "ask" may or may not end the play; the move is logged either way.
+    assert read_log(path).moves == ["probe", "ask"]
     assert main(["grade", str(logs), "--db", str(tmp_path / "g.db"), "--scenarios",
                  str(scenarios)]) == 0  # fmt: skip
