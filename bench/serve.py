@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import codecs
 import contextlib
 import json
 import os
@@ -89,15 +90,18 @@ async def session(http: aiohttp.ClientSession, url: str) -> float:
     start = time.monotonic()
     ws = await http.ws_connect(url, timeout=aiohttp.ClientWSTimeout(ws_close=5))
     await ws.send_json(["resize", SIZE])
-    seen = b""
+    # The screen's text so far, without escape sequences; decoded as it comes (the client
+    # shares the cores with the server, so it must not re-read everything on every frame).
+    decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+    text, first = "", -1
     deadline = start + SCREEN_TIMEOUT_S
     try:
         while True:
             message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
             if message.type == aiohttp.WSMsgType.BINARY:
-                seen += message.data
-                text = ANSI.sub(b"", seen).decode("utf-8", "replace")
-                first = text.find(MARKERS[0])
+                text += decode(ANSI.sub(b"", message.data))
+                if first < 0:
+                    first = text.find(MARKERS[0])
                 if first >= 0 and text.find(MARKERS[1], first) >= 0:
                     return time.monotonic() - start
             elif message.type != aiohttp.WSMsgType.TEXT:

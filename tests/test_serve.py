@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import re
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -273,3 +274,20 @@ async def test_a_browser_session_logs_into_the_log_dir_and_resumes(tmp_path: Pat
     assert read_log(path).moves == ["probe", "ask"]
     assert main(["grade", str(logs), "--db", str(tmp_path / "g.db"), "--scenarios",
                  str(scenarios)]) == 0  # fmt: skip
+
+
+def test_serve_refuses_bad_input_in_one_line(tmp_path: Path, capsys: Any) -> None:
+    assert main(["serve", "--scenarios", str(tmp_path / "none"), "--log-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["serve", "--port", "99999"])
+    assert usage.value.code == 2 and "not a port" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_port_already_taken(tmp_path: Path, capsys: Any) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        code = main(["serve", "--port", port, "--code", CODE, "--log-dir", str(tmp_path)])
+    assert code == 2 and "cannot listen" in capsys.readouterr().err
