@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,24 @@ async def test_the_terminal_board_shows_new_plays_as_they_land(workshop: Any) ->
         assert table.row_count == len(PLAYS) + 1
         await pilot.press("l")
         assert "Trainees" in str(app.screen.query_one("#trainees-title").render())
+
+
+@pytest.mark.parametrize(("lang", "size"), [("zh", (80, 24)), ("en", (110, 34))])
+def test_board_snapshot(
+    snap_compare: Any, workshop: Any, lang: str, size: tuple[int, int], monkeypatch: Any
+) -> None:
+    logs, _, _ = workshop
+    # Relative paths, so the title line is the same on every run.
+    monkeypatch.chdir(logs.parent)
+    board = Board(Path("logs"), Path("scenarios"), bundled=False)
+    noon = datetime(2026, 3, 1, 12, 0, 0)
+    app = BoardApp(board, lang, refresh_s=60, clock=lambda: noon)
+
+    async def shown(pilot: Any) -> None:
+        for _ in range(100):
+            if isinstance(app.screen, BoardScreen) and app.screen.shown is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=shown)

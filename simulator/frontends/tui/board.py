@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -51,9 +52,16 @@ class BoardScreen(Screen[None]):
         Binding("q", "quit", show=False),
     ]
 
-    def __init__(self, board: Board, lang: str = "zh", refresh_s: float = REFRESH_S) -> None:
+    def __init__(
+        self,
+        board: Board,
+        lang: str = "zh",
+        refresh_s: float = REFRESH_S,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
         super().__init__()
         self.board = board
+        self.clock = clock
         self.lang = lang
         self.refresh_s = refresh_s
         self.shown: Figures | None = None
@@ -105,7 +113,7 @@ class BoardScreen(Screen[None]):
         self.query_one("#trainees-title", Static).update(LABELS["trainees"].get(lang) + count)
         self.query_one("#scenarios-title", Static).update(LABELS["scenarios"].get(lang))
         note = LABELS["mistake_is"].get(lang) if figures.trainees else LABELS["none"].get(lang)
-        note += f"\n{LABELS['updated'].get(lang)} {datetime.now():%H:%M:%S}"
+        note += f"\n{LABELS['updated'].get(lang)} {self.clock():%H:%M:%S}"
         if figures.unreadable:
             note += f" · {figures.unreadable} {LABELS['unreadable'].get(lang)}"
         self.query_one("#board-note", Static).update(note)
@@ -130,9 +138,15 @@ class BoardApp(App[int]):
     TITLE = "huikuan board"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, board: Board, lang: str = "zh", refresh_s: float = REFRESH_S) -> None:
+    def __init__(
+        self,
+        board: Board,
+        lang: str = "zh",
+        refresh_s: float = REFRESH_S,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
         super().__init__()
-        self.board_screen = BoardScreen(board, lang, refresh_s)
+        self.board_screen = BoardScreen(board, lang, refresh_s, clock)
 
     def on_mount(self) -> None:
         self.push_screen(self.board_screen)
