@@ -11,7 +11,6 @@ import shlex
 import sys
 import time
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,7 +81,6 @@ class WorkshopServer(Server):
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._board = Board(workshop.log_dir, workshop.scenarios)
         self._figures: tuple[float, Figures] | None = None
-        self.on_ready: Callable[[], None] | None = None
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -186,8 +184,7 @@ class WorkshopServer(Server):
         return self._figures[1]
 
     async def on_startup(self, app: web.Application) -> None:
-        if self.on_ready is not None:
-            self.on_ready()
+        """Nothing to print: `huikuan serve` says where to go once it is listening."""
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Close every session's websocket: each app is told to quit and its log is whole."""
