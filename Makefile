@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/solver.py
 	$(BIN)/python bench/tui.py
 	$(BIN)/python bench/grader.py
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from simulator.commands import grader, play, trainer
+from simulator.commands import grader, play, trainer, workshop
 from simulator.errors import HuikuanError
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version="huikuan 0.1.0")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
-    for module in (play, trainer, grader):
+    for module in (play, trainer, grader, workshop):
         module.register(sub)
     play.register_home(parser)
     return parser

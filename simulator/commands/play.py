@@ -80,6 +80,12 @@ def register_home(parser: argparse.ArgumentParser) -> None:
         "--reveal", dest="home_reveal", action="store_true", help="trainer view: hidden numbers"
     )
 
+    # What `huikuan serve` runs for each browser (textual-serve's pipes are not a terminal): the
+    # name asked every time, nothing remembered on the shared machine.
+    home.add_argument(
+        "--workshop", dest="home_workshop", action="store_true", help=argparse.SUPPRESS
+    )
+
 
 def trainee_name(text: str) -> str:
     """argparse type: a trainee name as the log keeps it (simulator.trainee), or a clear no."""
@@ -98,7 +104,7 @@ def home(args: argparse.Namespace) -> int:
     if args.home_scenarios is not None and not args.home_scenarios.is_dir():
         raise HuikuanError(Problem(str(args.home_scenarios), "not a directory of scenarios"))
     log_dir = args.home_log_dir or default_log_dir()
-    if args.home_plain or not _tty():
+    if args.home_plain or not (_tty() or args.home_workshop):
         from simulator.frontends.console import home as plain_home
         from simulator.frontends.settings import default_config_path
 
@@ -118,6 +124,7 @@ def home(args: argparse.Namespace) -> int:
         log_dir=log_dir,
         scenarios=args.home_scenarios,
         reveal=args.home_reveal,
+        workshop=args.home_workshop,
     )
     return app.run() or EXIT_OK
 

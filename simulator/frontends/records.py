@@ -84,3 +84,17 @@ def unfinished(
         len(latest.steps),
         int(day) if isinstance(day, int | float) else 0,
     )
+
+
+def latest_unfinished(log_dir: Path | None, trainee: str) -> tuple[str, str, Unfinished] | None:
+    """The trainee's latest play of any scenario, if it stopped mid-game: (id, sha256, where).
+
+    A workshop asks the name when a browser opens; this is what it offers to resume.
+    """
+    mine = [c for c in _logs(log_dir) if c.header.get("trainee") == trainee]
+    if not mine:
+        return None
+    latest = mine[-1]
+    scenario, sha256 = str(latest.header["scenario"]), str(latest.header["scenario_sha256"])
+    cut = unfinished(log_dir, scenario, sha256, trainee)
+    return (scenario, sha256, cut) if cut is not None and cut.path == latest.path else None

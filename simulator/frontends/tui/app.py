@@ -19,7 +19,7 @@ from simulator.engine.session import Session, resume
 from simulator.errors import HuikuanError, ScenarioError
 from simulator.format.catalog import Entry, catalog
 from simulator.format.loader import LoadedScenario, load_scenario
-from simulator.frontends.records import unfinished
+from simulator.frontends.records import latest_unfinished, unfinished
 from simulator.frontends.settings import (
     Settings,
     default_config_path,
@@ -51,6 +51,9 @@ class Options:
     reveal: bool = False
     cursor_blink: bool = True
     solver_budget: int = SOLVER_BUDGET
+    # A browser of `huikuan serve`: the machine is shared, so the name is asked every time and
+    # nothing is remembered; an unfinished play of the name given is offered for resuming.
+    workshop: bool = False
 
 
 class HuikuanApp(App[int]):
@@ -72,9 +75,9 @@ class HuikuanApp(App[int]):
         super().__init__()
         self.options = options
         self.config_path = options.config_path or default_config_path()
-        self.settings = load_settings(self.config_path)
+        self.settings = Settings() if options.workshop else load_settings(self.config_path)
         # Asked at every start unless given (a workshop PC changes hands); the last one is
-        # offered, so the same trainee confirms with Enter.
+        # offered, so the same trainee confirms with Enter (in workshop mode nothing is kept).
         self.trainee: str | None = options.trainee
         self.set_reactive(HuikuanApp.lang, options.lang or self.settings.lang or "zh")
         self._entries: tuple[list[Entry], list[ScenarioError]] | None = None
@@ -115,20 +118,57 @@ class HuikuanApp(App[int]):
     async def _begin(self) -> None:
         if self.trainee is None:
             await self.ask_trainee()
+        if self.options.workshop and await self._offer_latest():
+            return
         if self.options.scenario is not None:
             await self._open(self.scenario(), self.options.seed)
         else:
             await self.push_screen(HomeScreen())
 
     async def ask_trainee(self) -> None:
-        """Ask who is playing (needs a worker), offering the last name used on this machine."""
+        """Ask who is playing (needs a worker), offering the last name used on this machine
+        (in workshop mode, none: a browser on a shared PC must not inherit a name)."""
         current = self.trainee or self.settings.trainee
-        dialog = TraineeDialog(current, blink=self.options.cursor_blink)
+        ask = "ask_trainee_workshop" if self.options.workshop else "ask_trainee"
+        dialog = TraineeDialog(current, blink=self.options.cursor_blink, ask=ask)
         name = await self.push_screen(dialog, wait_for_dismiss=True) or current
         if name:
             self.trainee = name
             self.settings.trainee = name
+            self._save()
+
+    def _save(self) -> None:
+        if not self.options.workshop:
             save_settings(self.config_path, self.settings)
+
+    async def _offer_latest(self) -> bool:
+        """Offer the trainee's latest unfinished play (any scenario); True if it was resumed."""
+        latest = latest_unfinished(self.options.log_dir, self.trainee or "trainee")
+        if latest is None:
+            return False
+        scenario, sha256, cut = latest
+        found = [e for e in self.entries()[0] if e.id == scenario and e.loaded.sha256 == sha256]
+        if not found:
+            return False
+        loaded = found[0].loaded
+        title = loaded.scenario.meta.title
+
+        def words(lang: str) -> str:
+            return tr(
+                lang, "resume_found", title=title.get(lang), n=cut.moves, d=cut.day, seed=cut.seed
+            )
+
+        dialog = ChoiceDialog(words, [("r", "resume", "resume"), ("n", "new", "start_over")])
+        if await self.push_screen(dialog, wait_for_dismiss=True) != "resume":
+            return False
+        try:
+            session = resume(cut.path, self.engine(loaded))
+        except HuikuanError as exc:
+            why = "; ".join(p.message for p in exc.problems)
+            self.notify(tr(self.lang, "resume_failed", why=why), severity="error")
+            return False
+        await self.show_play(session, resumed=True)
+        return True
 
     def entries(self) -> tuple[list[Entry], list[ScenarioError]]:
         """The scenarios to list: bundled ones, then those under --scenarios (loaded once)."""
@@ -233,7 +273,7 @@ class HuikuanApp(App[int]):
     def action_toggle_lang(self) -> None:
         self.lang = other(self.lang)
         self.settings.lang = self.lang
-        save_settings(self.config_path, self.settings)
+        self._save()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -267,6 +307,7 @@ def make_app(
     reveal: bool = False,
     cursor_blink: bool = True,
     solver_budget: int = SOLVER_BUDGET,
+    workshop: bool = False,
 ) -> HuikuanApp:
     """The one way to build the app: home when `scenario` is None, else that scenario's play."""
     return HuikuanApp(
@@ -282,6 +323,7 @@ def make_app(
             reveal=reveal,
             cursor_blink=cursor_blink,
             solver_budget=solver_budget,
+            workshop=workshop,
         )
     )
 

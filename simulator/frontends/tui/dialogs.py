@@ -87,8 +87,8 @@ class TraineeDialog(_Dialog):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, current: str | None, blink: bool = True) -> None:
-        super().__init__(lambda lang: tr(lang, "ask_trainee"), [("Enter", "k_yes")])
+    def __init__(self, current: str | None, blink: bool = True, ask: str = "ask_trainee") -> None:
+        super().__init__(lambda lang: tr(lang, ask), [("Enter", "k_yes")])
         self.current = current
         self.blink = blink
 

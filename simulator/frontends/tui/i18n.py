@@ -41,6 +41,7 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "k_lang": ("English", "中文"),
         "k_help": ("帮助", "Help"),
         "k_quit": ("退出", "Quit"),
+        "k_refresh": ("刷新", "Refresh"),
         "k_back": ("返回", "Back"),
         "k_tactic": ("出招", "Tactic"),
         "k_choose": ("选择", "Choose"),
@@ -107,6 +108,10 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "ask_trainee": (
             "谁在练习？回车确认下面的姓名；不是你就改成你的姓名或工号：",
             "Who is playing? Enter confirms the name below; if it is not you, type yours:",
+        ),
+        "ask_trainee_workshop": (
+            "请输入你的姓名或工号（这台电脑不会记住；输入同一个名字可以继续上次的练习）：",
+            "Your name or staff ID (not remembered here; the same name resumes a play):",
         ),
         "trainee_placeholder": ("例如：张伟 / 10086", "e.g. Zhang Wei / 10086"),
         "resume_found": (
