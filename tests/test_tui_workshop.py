@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from simulator.frontends.settings import Settings, load_settings, save_settings
 from textual.widgets import Input
 
 from simulator.engine.engine import Engine
 from simulator.engine.session import Session
 from simulator.format.loader import load_scenario
+from simulator.frontends.settings import Settings, load_settings, save_settings
 from simulator.frontends.tui.app import HuikuanApp, make_app
 from simulator.frontends.tui.dialogs import ChoiceDialog, TraineeDialog
 from simulator.frontends.tui.home import HomeScreen
