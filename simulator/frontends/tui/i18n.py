@@ -74,7 +74,6 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "day": ("第{d}天", "Day {d}"),
         "got_paid": ("收到回款 {amount}", "Received {amount}"),
         "got_promise": ("对方书面承诺 {amount}", "Promised in writing {amount}"),
-        "learned": ("了解到：{fact}", "Learned: {fact}"),
         "violation": ("违规：{text}", "Violation: {text}"),
         "palette": ("可选策略", "Tactics"),
         "status_day": ("第 {d}/{n} 天", "Day {d} of {n}"),

@@ -18,6 +18,8 @@ from simulator.engine.playthrough import (
 from simulator.engine.session import Session
 from simulator.format.labels import CATEGORY_LABELS
 from simulator.format.model import Category, Scenario
+from simulator.frontends.decisions import learned
+from simulator.frontends.decisions import money as money  # the one money format
 from simulator.frontends.tui.i18n import label, tr
 from simulator.text import COLON, LIST_SEP
 
@@ -29,10 +31,6 @@ class PaletteEntry:
     category: Category
     option: TacticOption | None = None
     key: str = ""
-
-
-def money(value: float) -> str:
-    return f"¥{value:,.0f}"
 
 
 def palette(options: list[TacticOption], keys: dict[str, str]) -> list[PaletteEntry]:
@@ -222,8 +220,7 @@ def turn(sc: Scenario, step: Step, lang: str) -> Content:
         promised = tr(lang, "got_promise", amount=money(step.secured))
         parts += ["\n", (f"  ✎ {promised}", "$text-success")]
     for fact in step.revealed:
-        learned = tr(lang, "learned", fact=sc.facts[fact].get(lang))
-        parts += ["\n", (f"  ✓ {learned}", "$text-accent")]
+        parts += ["\n", (f"  ✓ {learned(sc, fact, lang)}", "$text-accent")]
     if step.violation is not None:
         text = tr(lang, "violation", text=step.violation.get(lang))
         parts += ["\n", (f"  ✗ {text}", "bold $text-error")]
