@@ -97,7 +97,8 @@ async def session(http: aiohttp.ClientSession, url: str) -> float:
     deadline = start + SCREEN_TIMEOUT_S
     try:
         while True:
-            message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
+            # asyncio's own deadline: aiohttp's receive(timeout=) was seen never to fire.
+            message = await asyncio.wait_for(ws.receive(), max(0.1, deadline - time.monotonic()))
             if message.type == aiohttp.WSMsgType.BINARY:
                 text += decode(ANSI.sub(b"", message.data))
                 if first < 0:
