@@ -22,6 +22,7 @@ from simulator.engine.playthrough import (
     TacticOption,
 )
 from simulator.engine.reasons import NOTHING_HERE, Reasons, used_up
+from simulator.engine.risks import MoveRisks
 from simulator.engine.score import Decision, Payment, PlayRecord, ScoreReport, ScoreWeights, score
 from simulator.errors import Problem, ScenarioError
 from simulator.format.expressions import Expression
@@ -31,11 +32,10 @@ from simulator.format.model import (
     OutcomeKind,
     Tactic,
 )
-from simulator.format.palette import Risk, move_risks
+from simulator.format.palette import Risk
 from simulator.text import Text
 
 ENGINE_VERSION = "1.0"
-NO_RISK = Risk()
 
 
 class UnplayableMove(ValueError):
@@ -87,7 +87,7 @@ class Engine:
         )
         self.bands = sc.rubric.grade_bands
         self.reasons = Reasons(loaded)
-        self.risks = move_risks(sc)
+        self.risks = MoveRisks(loaded, self._truth)
         # Tokens of finished plays, reused: binding a model's triggers costs more than a step.
         self._idle: list[MachineToken] = []
 
@@ -203,7 +203,7 @@ class Engine:
 
     def risk(self, play: Situation, tid: str) -> Risk:
         """Why playing `tid` now needs a confirmation (falsy when it does not)."""
-        return self.risks.get((play.state, tid), NO_RISK)
+        return self.risks.now(play, tid)
 
     def cues(self, play: Situation) -> list[Text]:
         """Visible mood words: the state's cues and the first mood whose condition holds."""

@@ -3,7 +3,9 @@ must be confirmed because they can end the play or break the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from simulator.format.model import Category, Outcome, OutcomeKind, Scenario
 
@@ -11,6 +13,7 @@ from simulator.format.model import Category, Outcome, OutcomeKind, Scenario
 # (d dossier, h home/hints, l language, q quit).
 TACTIC_KEYS = "1234567890abcefgijkmnoprstuvwxyz"
 RESERVED_KEYS = frozenset("dhlq")
+Item = TypeVar("Item")
 
 
 def palette_order(scenario: Scenario) -> list[str]:
@@ -52,17 +55,13 @@ def move_risks(scenario: Scenario) -> dict[tuple[str, str], Risk]:
     can reach it: the `anywhere:` list only when the state's own list may match nothing. Being
     paid in full ends the play too, but that is the goal and asks nothing.
     """
-    bad_end = {
-        sid
-        for sid, state in scenario.states.items()
-        if state.outcome is not None and state.outcome != OutcomeKind.FULL_RECOVERY
-    }
+    bad_end = bad_endings(scenario)
     risks: dict[tuple[str, str], Risk] = {}
     for sid, state in scenario.states.items():
         if state.terminal:
             continue
         for tid, tactic in scenario.tactics.items():
-            outcomes = _reachable(scenario, sid, tid)
+            outcomes = reachable(scenario.reactions(sid, tid), lambda o: o)
             if not outcomes and not tactic.irreversible:
                 continue
             risk = Risk(
@@ -75,13 +74,23 @@ def move_risks(scenario: Scenario) -> dict[tuple[str, str], Risk]:
     return risks
 
 
-def _reachable(scenario: Scenario, sid: str, tid: str) -> list[Outcome]:
-    found: list[Outcome] = []
-    for outcomes in scenario.reactions(sid, tid):
-        found.extend(outcomes)
+def bad_endings(scenario: Scenario) -> frozenset[str]:
+    """The end states short of full recovery."""
+    return frozenset(
+        sid
+        for sid, state in scenario.states.items()
+        if state.outcome is not None and state.outcome != OutcomeKind.FULL_RECOVERY
+    )
+
+
+def reachable(lists: Iterable[Sequence[Item]], outcome: Callable[[Item], Outcome]) -> list[Item]:
+    """The outcomes of one (state, tactic) the engine can reach, most specific list first."""
+    found: list[Item] = []
+    for items in lists:
+        found.extend(items)
         # An outcome with no condition and a fixed positive weight always matches: the engine
         # never falls through to the next list.
-        if any(o.when is None and _positive(o.weight) for o in outcomes):
+        if any(outcome(i).when is None and _positive(outcome(i).weight) for i in items):
             break
     return found
 
