@@ -183,6 +183,15 @@ def test_the_session_command_is_our_cli_asking_the_name_every_time(tmp_path: Pat
     assert f"'{(tmp_path / 'l o g').resolve()}'" in command
 
 
+def test_with_a_forker_the_session_command_launches_warm_with_the_same_arguments(
+    tmp_path: Path,
+) -> None:
+    workshop = Workshop(code=CODE, log_dir=tmp_path / "logs", lang="en")
+    command = session_command(workshop, tmp_path / "f.sock")
+    launcher = f"-m simulator.commands.prefork launch {tmp_path / 'f.sock'} -- --workshop --lang en"
+    assert command.startswith("exec ") and launcher in command
+
+
 def test_a_made_code_is_six_unambiguous_characters() -> None:
     codes = {make_code() for _ in range(50)}
     assert len(codes) > 45

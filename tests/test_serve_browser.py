@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from simulator.engine.session_log import read_log
+from simulator.errors import LogError
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "good" / "minimal.yaml"
@@ -179,8 +180,10 @@ def wait_for_log(logs: Path, trainee: str, act: Callable[[], None]) -> Path:
     act()
     for _ in range(300):
         for path in logs.glob("*.jsonl"):
-            if read_log(path).header.get("trainee") == trainee:
-                return path
+            # A log just created may not hold its header line yet.
+            with contextlib.suppress(LogError):
+                if read_log(path).header.get("trainee") == trainee:
+                    return path
         time.sleep(0.1)
     raise AssertionError(f"no log of {trainee} in {sorted(p.name for p in logs.iterdir())}")
 

@@ -21,6 +21,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from simulator.frontends.board import Board, Figures
+from simulator.frontends.web.forker import Forker
 from simulator.frontends.web.gate import gate, remember
 from simulator.frontends.web.pages import board_fragment, board_page, full_page
 from simulator.text import Text
@@ -51,13 +52,18 @@ class Workshop:
     port: int = 8000
 
 
-def session_command(workshop: Workshop) -> str:
+def session_command(workshop: Workshop, forker: Path | None = None) -> str:
     """The shell command textual-serve runs per browser: our own CLI, one app per session, built
-    by `make_app` (through `huikuan --workshop`), its logs in the workshop's directory."""
-    argv = [sys.executable, "-m", "simulator.cli", "--workshop", "--lang", workshop.lang,
-            "--log-dir", str(workshop.log_dir.resolve())]  # fmt: skip
+    by `make_app` (through `huikuan --workshop`), its logs in the workshop's directory. With a
+    forker's socket, the app is forked warm from it (and started cold if it is not there)."""
+    args = ["--workshop", "--lang", workshop.lang, "--log-dir", str(workshop.log_dir.resolve())]
     if workshop.scenarios is not None:
-        argv += ["--scenarios", str(workshop.scenarios.resolve())]
+        args += ["--scenarios", str(workshop.scenarios.resolve())]
+    if forker is None:
+        argv = [sys.executable, "-m", "simulator.cli", *args]
+    else:
+        argv = [sys.executable, "-m", "simulator.commands.prefork", "launch", str(forker), "--"]
+        argv += args
     # `exec`: the shell gives its place to the app, one process per session, not two.
     return "exec " + shlex.join(argv)
 
@@ -66,8 +72,11 @@ class WorkshopServer(Server):
     """textual-serve's server; every request passes the code check first (aiohttp middleware)."""
 
     def __init__(self, workshop: Workshop, command: str | None = None) -> None:
+        # Our own apps start warm from a forker; a command given instead (tests) runs as it is.
+        self._forker = Forker() if command is None else None
+        forker = self._forker.socket_path if self._forker is not None else None
         super().__init__(
-            command or session_command(workshop),
+            command or session_command(workshop, forker),
             host=workshop.host,
             port=workshop.port,
             title="回款 huikuan",
@@ -184,12 +193,16 @@ class WorkshopServer(Server):
         return self._figures[1]
 
     async def on_startup(self, app: web.Application) -> None:
-        """Nothing to print: `huikuan serve` says where to go once it is listening."""
+        """Start the forker (`huikuan serve` says where to go once it is listening)."""
+        if self._forker is not None:
+            await self._forker.start()
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Close every session's websocket: each app is told to quit and its log is whole."""
         for socket in list(self._sockets):
             await socket.close(code=WSCloseCode.GOING_AWAY)
+        if self._forker is not None:
+            await self._forker.stop()
 
     def application(self) -> Any:
         """The aiohttp application (a coroutine), for `web.run_app` or a test server."""
