@@ -37,7 +37,10 @@ REQUEST_LIMIT = 1 << 20
 def launch(socket_path: str, args: Sequence[str]) -> int:
     """Run `huikuan ARGS` in a child of the forker, on this process's stdin/stdout/stderr."""
     cold = [sys.executable, "-m", "simulator.cli", *args]
-    link = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        link = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    except (AttributeError, OSError):
+        os.execv(cold[0], cold)  # no such socket here: the game, started cold
     try:
         link.connect(socket_path)
         request = {"argv": list(args), "env": dict(os.environ), "cwd": os.getcwd()}

@@ -34,6 +34,11 @@ class Forker:
         self.socket_path = self._folder / "forker.sock"
         self._process: asyncio.subprocess.Process | None = None
 
+    @staticmethod
+    def supported() -> bool:
+        """Forking a warm app needs fork and Unix sockets that keep messages whole: Linux."""
+        return sys.platform.startswith("linux")
+
     @property
     def ready(self) -> bool:
         return self.socket_path.exists()

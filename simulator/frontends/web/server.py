@@ -73,7 +73,7 @@ class WorkshopServer(Server):
 
     def __init__(self, workshop: Workshop, command: str | None = None) -> None:
         # Our own apps start warm from a forker; a command given instead (tests) runs as it is.
-        self._forker = Forker() if command is None else None
+        self._forker = Forker() if command is None and Forker.supported() else None
         forker = self._forker.socket_path if self._forker is not None else None
         super().__init__(
             command or session_command(workshop, forker),
