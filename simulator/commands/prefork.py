@@ -29,6 +29,9 @@ from typing import Any, NoReturn
 
 # One request: the launcher's argv, environment and working directory, as JSON (a few kB).
 REQUEST_LIMIT = 1 << 20
+# How long either side waits for the other's first word before giving up on it (the launcher
+# then plays cold; a child forked meanwhile sees its launcher gone and ends).
+REQUEST_WAIT_S = 15.0
 
 
 # --- the launcher (what textual-serve runs per session) ------------------------------------------
@@ -42,10 +45,12 @@ def launch(socket_path: str, args: Sequence[str]) -> int:
     except (AttributeError, OSError):
         os.execv(cold[0], cold)  # no such socket here: the game, started cold
     try:
+        link.settimeout(REQUEST_WAIT_S)
         link.connect(socket_path)
         request = {"argv": list(args), "env": dict(os.environ), "cwd": os.getcwd()}
         socket.send_fds(link, [json.dumps(request).encode()], [0, 1, 2])
         reply = link.recv(64).split()
+        link.settimeout(None)
     except OSError:
         link.close()
         os.execv(cold[0], cold)  # no forker: the game, started cold
@@ -65,6 +70,8 @@ def launch(socket_path: str, args: Sequence[str]) -> int:
             message = link.recv(64)
         except InterruptedError:
             continue
+        except OSError:
+            return 1
         # The child closes its end when it ends; its last word is its exit code.
         if not message:
             return 1
@@ -123,6 +130,8 @@ def _reap(_signum: int, _frame: Any) -> None:
 
 
 def _fork(listener: socket.socket, connection: socket.socket) -> None:
+    # A connection that never says anything must not hold up the next tab.
+    connection.settimeout(REQUEST_WAIT_S)
     try:
         message, fds, _, _ = socket.recv_fds(connection, REQUEST_LIMIT, 3)
         request = json.loads(message)
@@ -148,6 +157,7 @@ def _child(
     code = 1
     try:
         listener.close()
+        connection.settimeout(None)
         # The signals as a cold start has them.
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
