@@ -65,7 +65,7 @@ ASK_TRAINEE_LAST = Text(
 )
 RESUME_FOUND = Text(
     zh="上次的练习没有完成：{title}，已走 {n} 步，到第 {d} 天（种子 {seed}）。",
-    en="An unfinished play was found: {title}, {n} moves made, day {d} (seed {seed}).",
+    en="An unfinished play was found: {title} (moves made: {n}, day {d}, seed {seed}).",
 )
 RESUME_ASK = Text(zh="回车或 r 继续上次，n 重新开始：", en="Enter or r resumes it, n starts over: ")
 RESUMED = Text(zh="已从上次中断处继续。", en="Resumed where you left off.")

@@ -115,7 +115,7 @@ _PAIRS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "trainee_placeholder": ("例如：张伟 / 10086", "e.g. Zhang Wei / 10086"),
         "resume_found": (
             "上次的练习没有完成：{title}，已走 {n} 步，到第 {d} 天（种子 {seed}）。",
-            "An unfinished play was found: {title}, {n} moves made, day {d} (seed {seed}).",
+            "An unfinished play was found: {title} (moves made: {n}, day {d}, seed {seed}).",
         ),
         "resume": ("继续上次", "Resume"),
         "start_over": ("重新开始", "Start over"),

@@ -56,8 +56,8 @@ CODE_GO = Text(zh="进入", en="Enter")
 FULL_TITLE = Text(zh="名额已满", en="The workshop is full")
 FULL_SAY = Text(
     zh="本次训练的 {n} 个名额都在使用中。请稍候再打开，或请培训师增加名额（--max-sessions）。",
-    en="All {n} places of this workshop are in use. Try again in a moment, or ask the trainer "
-    "for more places (--max-sessions).",
+    en="Every place of this workshop is in use (places: {n}). Try again in a moment, or ask "
+    "the trainer for more places (--max-sessions).",
 )
 
 
