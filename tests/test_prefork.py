@@ -128,3 +128,13 @@ def test_the_forker_leaves_when_the_server_closes_its_stdin(forker: Forker) -> N
     assert process.stdin is not None
     process.stdin.close()
     assert process.wait(timeout=20) == 0 and not socket_path.exists()
+
+
+def test_a_socket_that_cannot_be_made_is_one_line_and_the_tabs_still_play(tmp_path: Path) -> None:
+    where = tmp_path / ("x" * 120) / "f.sock"  # longer than a Unix socket address may be
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator.commands.prefork", "forker", str(where)],
+        stdin=subprocess.DEVNULL, capture_output=True, env=ENV, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1 and done.stderr.count(b"\n") == 1
+    assert b"apps start cold" in done.stderr

@@ -99,10 +99,16 @@ def forker(socket_path: str) -> int:
     # Ctrl+C in the trainer's terminal is the server's to handle (it closes every session so
     # each app quits cleanly); the forker leaves when the server closes its stdin.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    listener.bind(socket_path)
-    os.chmod(socket_path, 0o600)
-    listener.listen(64)
+    try:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        listener.bind(socket_path)
+        os.chmod(socket_path, 0o600)
+        listener.listen(64)
+    except OSError as exc:
+        # Say it in one line; every tab still plays, started cold.
+        print(f"{socket_path}: note: no warm start ({exc.strerror or exc}); apps start cold",
+              file=sys.stderr)  # fmt: skip
+        return 1
     signal.signal(signal.SIGCHLD, _reap)
     waiting = selectors.DefaultSelector()
     waiting.register(listener, selectors.EVENT_READ)

@@ -56,7 +56,8 @@ class Forker:
             if self._process.returncode is not None:
                 break
             await asyncio.sleep(0.05)
-        if not self.ready:
+        if not self.ready and self._process.returncode is None:
+            # (A forker that left has said why itself.)
             log.warning("the warm start is not ready; apps start cold")
 
     async def stop(self) -> None:
