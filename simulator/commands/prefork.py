@@ -87,11 +87,9 @@ def forker(socket_path: str) -> int:
     """Import the game, then fork a child per launcher until stdin closes (the server's end)."""
     import gc
 
-    from simulator.frontends.tui import app  # noqa: F401 (imported to be inherited, warm)
+    from simulator.frontends.tui.app import warm_up
 
-    driver = os.environ.get("TEXTUAL_DRIVER", "")
-    if driver.startswith("textual.drivers.web_driver"):
-        from textual.drivers import web_driver  # noqa: F401
+    warm_up()
 
     # Everything imported so far lives as long as the children: frozen, the collector leaves it
     # alone, and the pages stay shared between the children instead of being copied.
@@ -128,11 +126,9 @@ def forker(socket_path: str) -> int:
 
 
 def _reap(_signum: int, _frame: Any) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0] > 0:
             pass
-    except ChildProcessError:
-        pass
 
 
 def _fork(listener: socket.socket, connection: socket.socket) -> None:

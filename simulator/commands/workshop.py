@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -94,30 +93,11 @@ def _serve(args: argparse.Namespace) -> int:
     )
     server = WorkshopServer(workshop)
     try:
-        asyncio.run(_run(server, workshop))
+        asyncio.run(server.run_until_stopped(lambda: _banner(workshop)))
     except OSError as exc:
         where = f"{args.host}:{args.port}"
         raise HuikuanError(Problem(where, f"cannot listen: {exc.strerror or exc}")) from None
     return EXIT_OK
-
-
-async def _run(server: Any, workshop: Any) -> None:
-    """Listen until Ctrl+C or SIGTERM, then close every session (their logs stay whole)."""
-    from aiohttp import web
-
-    runner = web.AppRunner(await server.application(), access_log=None, handle_signals=False)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, workshop.host, workshop.port).start()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        _banner(workshop)
-        await stop.wait()
-        print("stopping: closing the sessions (their logs are kept)", flush=True)
-    finally:
-        await runner.cleanup()
 
 
 def _banner(workshop: Any) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import constants, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -292,6 +293,13 @@ class HuikuanApp(App[int]):
             self.push_screen(ConfirmDialog(lambda lang: tr(lang, "confirm_quit")), answer)
             return
         self.exit(0)
+
+
+def warm_up() -> None:
+    """Import now what an app built later in this process will need: the driver Textual is
+    told to use (`huikuan serve`'s forker calls this once, and every app it forks inherits it)."""
+    if constants.DRIVER is not None:
+        importlib.import_module(constants.DRIVER.partition(":")[0])
 
 
 def make_app(

@@ -8,9 +8,11 @@ import contextlib
 import logging
 import os
 import shlex
+import signal
 import sys
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,6 +205,23 @@ class WorkshopServer(Server):
             await socket.close(code=WSCloseCode.GOING_AWAY)
         if self._forker is not None:
             await self._forker.stop()
+
+    async def run_until_stopped(self, listening: Callable[[], None]) -> None:
+        """Listen until Ctrl+C or SIGTERM (calling `listening` once the port is open), then close
+        every session (their logs stay whole). A port that cannot be had raises OSError."""
+        runner = web.AppRunner(await self.application(), access_log=None, handle_signals=False)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.workshop.host, self.workshop.port).start()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            listening()
+            await stop.wait()
+            print("stopping: closing the sessions (their logs are kept)", flush=True)
+        finally:
+            await runner.cleanup()
 
     def application(self) -> Any:
         """The aiohttp application (a coroutine), for `web.run_app` or a test server."""
